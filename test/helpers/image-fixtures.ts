@@ -1,0 +1,237 @@
+// Writes real image folders for tests and benchmarks: valid images made with sharp,
+// and every bad input of issue 2 (zero-byte, truncated and corrupt files, text renamed
+// .jpg, a decompression bomb, unreadable files and folders, symlink loops, odd names).
+// Nothing here is a mock: each file is what a user's disk could really hold.
+//
+// Stable API (other tests import it): createTempDir, encodeImage, writeImage, writeLabelledFolder,
+// writeBadInputs, BAD_INPUT_NAMES.
+import { chmod, lstat, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
+import sharp from 'sharp';
+
+export type FixtureFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'tiff' | 'avif';
+
+export interface TempDir {
+  path: string;
+  /** Restores permissions changed by writeBadInputs, then deletes the folder. */
+  remove(): Promise<void>;
+}
+
+/** A fresh folder under os.tmpdir(); call remove() in the test's `after`. */
+export async function createTempDir(prefix = 'simclr-test-'): Promise<TempDir> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  return {
+    path: dir,
+    async remove() {
+      await restorePermissions(dir);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ImageOptions {
+  width?: number;
+  height?: number;
+  format?: FixtureFormat;
+  /** Different seeds give different pixels (so different content hashes). */
+  seed?: number;
+  /** EXIF orientation tag to write (1–8), for rotation tests. */
+  orientation?: number;
+}
+
+/** Deterministic RGB noise plus a gradient, so images are distinct and compress realistically. */
+function pixels(width: number, height: number, seed: number): Buffer {
+  const data = Buffer.alloc(width * height * 3);
+  let state = (seed * 2654435761 + 1) >>> 0;
+  for (let i = 0; i < data.length; i++) {
+    state = (state * 1664525 + 1013904223) >>> 0; // LCG: cheap and seedable
+    const x = Math.floor(i / 3) % width;
+    data[i] = ((x * 255) / Math.max(1, width - 1) + (state >>> 26)) & 0xff;
+  }
+  return data;
+}
+
+/** Encodes a valid image in memory. */
+export async function encodeImage(options: ImageOptions = {}): Promise<Buffer> {
+  const { width = 32, height = 32, format = 'png', seed = 0, orientation } = options;
+  let image = sharp(pixels(width, height, seed), { raw: { width, height, channels: 3 } });
+  if (orientation !== undefined) image = image.withMetadata({ orientation });
+  return image.toFormat(format, format === 'avif' ? { effort: 0 } : {}).toBuffer();
+}
+
+/** Writes a valid image file (creating parent folders) and returns its path. */
+export async function writeImage(file: string, options: ImageOptions = {}): Promise<string> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, await encodeImage(options));
+  return file;
+}
+
+export interface LabelledFolderOptions {
+  /** Class (sub-folder) name → number of images. */
+  classes: Record<string, number>;
+  size?: number;
+  format?: FixtureFormat;
+  /** Offsets the seeds so two folders made with the same classes differ. */
+  seedOffset?: number;
+}
+
+/** Writes <root>/<class>/<class>-<i>.<ext>; returns the relative paths ('/'-separated). */
+export async function writeLabelledFolder(root: string, options: LabelledFolderOptions): Promise<string[]> {
+  const { classes, size = 32, format = 'png', seedOffset = 0 } = options;
+  const ext = format === 'jpeg' ? 'jpg' : format;
+  const relPaths: string[] = [];
+  let seed = seedOffset;
+  for (const [label, count] of Object.entries(classes)) {
+    for (let i = 0; i < count; i++) {
+      const rel = `${label}/${label}-${i}.${ext}`;
+      await writeImage(path.join(root, rel), { width: size, height: size, format, seed: seed++ });
+      relPaths.push(rel);
+    }
+  }
+  return relPaths;
+}
+
+/** A PNG chunk: length, type, data, CRC over type+data (PNG spec §5.3). */
+function pngChunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const typeAndData = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(typeAndData));
+  return Buffer.concat([length, typeAndData, crc]);
+}
+
+/**
+ * A valid 1-bit grayscale PNG of width×height pixels, all black. At 20000×10000
+ * (200 megapixels) it is ~25 KB on disk: a decompression bomb.
+ */
+export function decompressionBombPng(width = 20000, height = 10000): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 1; // bit depth
+  ihdr[9] = 0; // grayscale
+  const rowBytes = 1 + Math.ceil(width / 8); // filter byte + packed pixels
+  const idat = deflateSync(Buffer.alloc(rowBytes * height), { level: 9 });
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', Buffer.alloc(0))]);
+}
+
+/** Keys of the object writeBadInputs returns. */
+export const BAD_INPUT_NAMES = [
+  'zeroByte',
+  'textAsJpg',
+  'nonImage',
+  'truncatedJpeg',
+  'truncatedPng',
+  'corruptPng',
+  'bomb',
+  'unreadableFile',
+  'unreadableFolder',
+  'brokenSymlink',
+  'symlinkLoop',
+  'escapingSymlink',
+] as const;
+
+export interface BadInputs {
+  /** Relative paths ('/'-separated) of files and folders that must be reported as skipped. */
+  skipped: Record<(typeof BAD_INPUT_NAMES)[number], string>;
+  /** Valid images with unusual names that must be catalogued. */
+  validOddNames: string[];
+  /** Files inside hidden or system folders, and hidden files: ignored without a report. */
+  ignored: string[];
+  /** The image inside the unreadable folder (`skipped.unreadableFolder`), readable only by root. */
+  insideUnreadableFolder: string;
+}
+
+/**
+ * Writes every bad input of issue 2 into `root` (which must exist), next to whatever
+ * is there. The escaping symlink points into `outsideDir` (created if missing), which
+ * must be outside `root`.
+ */
+export async function writeBadInputs(root: string, outsideDir: string): Promise<BadInputs> {
+  const at = (rel: string) => path.join(root, ...rel.split('/'));
+  await mkdir(root, { recursive: true });
+
+  const skipped = {
+    zeroByte: 'bad/empty.jpg',
+    textAsJpg: 'bad/notes-renamed.jpg',
+    nonImage: 'bad/readme.txt',
+    truncatedJpeg: 'bad/truncated.jpg',
+    truncatedPng: 'bad/truncated.png',
+    corruptPng: 'bad/corrupt.png',
+    bomb: 'bad/bomb.png',
+    unreadableFile: 'bad/locked.png',
+    unreadableFolder: 'locked-folder',
+    brokenSymlink: 'links/broken.png',
+    symlinkLoop: 'links/loop',
+    escapingSymlink: 'links/outside.png',
+  } as const;
+
+  await mkdir(at('bad'), { recursive: true });
+  await writeFile(at(skipped.zeroByte), Buffer.alloc(0));
+  await writeFile(at(skipped.textAsJpg), 'These are my holiday notes, not a photo.\n');
+  await writeFile(at(skipped.nonImage), 'plain text\n');
+
+  const jpeg = await encodeImage({ width: 256, height: 256, format: 'jpeg', seed: 901 });
+  await writeFile(at(skipped.truncatedJpeg), jpeg.subarray(0, Math.floor(jpeg.length * 0.5)));
+
+  const png = await encodeImage({ width: 256, height: 256, format: 'png', seed: 902 });
+  await writeFile(at(skipped.truncatedPng), png.subarray(0, Math.floor(png.length * 0.5)));
+  const corrupt = Buffer.from(png);
+  // Garble the middle of the compressed data: the header still parses, decoding fails.
+  for (let i = Math.floor(corrupt.length * 0.4); i < Math.floor(corrupt.length * 0.6); i++) corrupt[i] = (corrupt[i]! ^ 0x5a) & 0xff;
+  await writeFile(at(skipped.corruptPng), corrupt);
+
+  await writeFile(at(skipped.bomb), decompressionBombPng());
+
+  await writeImage(at(skipped.unreadableFile), { seed: 903 });
+  await chmod(at(skipped.unreadableFile), 0o000);
+
+  const lockedFolder = at(skipped.unreadableFolder);
+  await writeImage(path.join(lockedFolder, 'inside.png'), { seed: 904 });
+  await chmod(lockedFolder, 0o000);
+
+  await mkdir(at('links'), { recursive: true });
+  await symlink(path.join(root, 'links', 'does-not-exist.png'), at(skipped.brokenSymlink));
+  await symlink('..', at(skipped.symlinkLoop)); // links/loop → root: a cycle
+  await mkdir(outsideDir, { recursive: true });
+  const outsideImage = await writeImage(path.join(outsideDir, 'secret.png'), { seed: 905 });
+  await symlink(outsideImage, at(skipped.escapingSymlink));
+
+  const validOddNames = ['odd names/holiday photo 1.png', 'odd names/café ☕ 日本.png', 'odd names/cat 🐱.png'];
+  let seed = 910;
+  for (const rel of validOddNames) await writeImage(at(rel), { seed: seed++ });
+
+  const ignored = ['.hidden/secret.png', '.DS_Store', '__MACOSX/x.png', '$RECYCLE.BIN/old.png', 'System Volume Information/x.png', '._photo.png'];
+  for (const rel of ignored) await writeImage(at(rel), { seed: seed++ });
+
+  return { skipped, validOddNames, ignored, insideUnreadableFolder: `${skipped.unreadableFolder}/inside.png` };
+}
+
+/** Gives back read/write/search permission everywhere under `dir` so it can be deleted. */
+async function restorePermissions(dir: string): Promise<void> {
+  const walk = async (current: string): Promise<void> => {
+    try {
+      await chmod(current, 0o755);
+    } catch {
+      return;
+    }
+    let entries: string[];
+    try {
+      entries = await readdir(current);
+    } catch {
+      return;
+    }
+    for (const name of entries) {
+      const full = path.join(current, name);
+      const info = await lstat(full).catch(() => null);
+      if (!info || info.isSymbolicLink()) continue;
+      if (info.isDirectory()) await walk(full);
+      else await chmod(full, 0o644).catch(() => undefined);
+    }
+  };
+  await walk(dir);
+}
