@@ -1,0 +1,83 @@
+// Pure index arithmetic that turns the gradients of a 2-D convolution into ordinary
+// forward convolutions, one spatial axis at a time (the two axes are independent).
+//
+// Forward convolution along one axis (cross-correlation, as in TensorFlow):
+//   y[o] = Σ_k x[o·s + k·d − p] · w[k]         o ∈ [0, O), k ∈ [0, K), x[i] = 0 outside [0, N)
+// with stride s, dilation d, padding before p.
+//
+// ∂L/∂w[k] = Σ_o x[o·s + k·d − p] · dy[o]
+//   = a convolution of x (padded by p before) with dy as the FILTER, filter dilation s,
+//     stride d: output position k reads x[k·d + o·s − p].            (filterGradAxis)
+// ∂L/∂x[i] = Σ_{o,k : o·s + k·d − p = i} dy[o] · w[k]
+//   = a stride-1 convolution, filter dilation d, of dy with s−1 zeros inserted after
+//     every element (length s·O), padded by (K−1)·d − p before, with the filter
+//     reversed (k' = K−1−k): dx[i] = Σ_k' u[i + k'·d − ((K−1)·d − p)] · w[K−1−k'].
+//                                                                    (inputGradAxis)
+// Padding that comes out negative means "crop that many elements" instead.
+
+/** One axis of a forward convolution. */
+export interface ConvAxis {
+  /** Input length N. */
+  readonly inSize: number;
+  /** Filter taps K. */
+  readonly filterSize: number;
+  /** Output length O. */
+  readonly outSize: number;
+  readonly stride: number;
+  readonly dilation: number;
+  /** Padding before the first input element (p). */
+  readonly padBefore: number;
+}
+
+/** Elements to add (positive) or crop (negative) before and after one axis. */
+export interface PadOrCrop {
+  readonly before: number;
+  readonly after: number;
+}
+
+/** ∂L/∂w along one axis: x is the conv input, dy the filter (dilation = stride), stride = dilation. */
+export interface FilterGradAxis {
+  /** Pad/crop applied to x so the conv yields exactly K outputs. */
+  readonly input: PadOrCrop;
+  /** Dilation of the dy "filter": the forward stride. */
+  readonly filterDilation: number;
+  /** Stride of the rewritten convolution: the forward dilation. */
+  readonly stride: number;
+}
+
+export function filterGradAxis(axis: ConvAxis): FilterGradAxis {
+  const { inSize, filterSize, outSize, stride, dilation, padBefore } = axis;
+  // The rewritten conv must read x up to index (O−1)·s + (K−1)·d − p inclusive, so the
+  // padded input spans (O−1)·s + (K−1)·d + 1 elements; its output is then exactly K long.
+  const span = (outSize - 1) * stride + (filterSize - 1) * dilation + 1;
+  return {
+    input: { before: padBefore, after: span - padBefore - inSize },
+    filterDilation: stride,
+    stride: dilation,
+  };
+}
+
+/** ∂L/∂x along one axis: dy zero-upsampled by the stride, then a stride-1 conv (dilation d). */
+export interface InputGradAxis {
+  /** Upsampling factor: s−1 zeros follow every dy element (length s·O). */
+  readonly upsample: number;
+  /** Pad/crop applied to the upsampled dy so the conv yields exactly N outputs. */
+  readonly upsampled: PadOrCrop;
+  readonly filterDilation: number;
+}
+
+export function inputGradAxis(axis: ConvAxis): InputGradAxis {
+  const { inSize, filterSize, outSize, stride, dilation, padBefore } = axis;
+  const before = (filterSize - 1) * dilation - padBefore;
+  // The padded upsampled signal must hold N + (K−1)·d elements for N outputs.
+  const after = inSize + (filterSize - 1) * dilation - before - stride * outSize;
+  return { upsample: stride, upsampled: { before, after }, filterDilation: dilation };
+}
+
+/** Splits a signed pad/crop into the non-negative padding and cropping it stands for. */
+export function splitPadOrCrop(p: PadOrCrop): { pad: PadOrCrop; crop: PadOrCrop } {
+  return {
+    pad: { before: Math.max(0, p.before), after: Math.max(0, p.after) },
+    crop: { before: Math.max(0, -p.before), after: Math.max(0, -p.after) },
+  };
+}
