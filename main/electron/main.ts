@@ -1,0 +1,80 @@
+// The desktop app's main process: one instance, one window, the studio's services
+// behind the IPC bridge and the two custom protocols. Everything testable lives in the
+// plain files beside this one; this file is lifecycle only.
+import { app, BrowserWindow, dialog } from 'electron';
+import { createStudio } from '../services/studio.ts';
+import { confirmQuit } from './dialogs.ts';
+import { registerIpc } from './ipc.ts';
+import { appPaths } from './paths.ts';
+import { handleProtocols, registerSchemes } from './protocol.ts';
+import { createMainWindow } from './window.ts';
+
+// Privileged schemes must be registered before the app is ready.
+registerSchemes();
+
+/**
+ * What to say before quitting, or null when nothing is running. A hook: the studio will
+ * report running scans and training here; until it does, quitting needs no confirmation.
+ */
+function busyReason(): string | null {
+  return null;
+}
+
+async function start(): Promise<void> {
+  // __dirname is the bundle's folder (dist/electron): build-electron.ts emits CommonJS.
+  const paths = appPaths({ bundleDir: __dirname, isPackaged: app.isPackaged, resourcesPath: process.resourcesPath });
+  const studio = await createStudio({ dataDir: app.getPath('userData'), transport: 'electron', sampleDir: paths.sampleDir });
+  handleProtocols(paths.rendererDir, (datasetId, relPath) => studio.thumbnailFile(datasetId, relPath));
+  const window = createMainWindow(paths.preload);
+  const unregister = registerIpc(studio.api, studio.events, window);
+
+  let quitConfirmed = false;
+  window.on('close', (event) => {
+    const reason = busyReason();
+    if (quitConfirmed || reason === null) return;
+    event.preventDefault();
+    void confirmQuit(window, reason).then((quit) => {
+      quitConfirmed = quit;
+      if (quit) window.close();
+    });
+  });
+  // One window is the whole app, on macOS too: closing it quits, so the services never
+  // outlive the only page that can see them.
+  app.on('window-all-closed', () => app.quit());
+
+  let closed = false;
+  app.on('will-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    unregister();
+    // Let the studio finish writing (SQLite, checkpoints) before the process exits.
+    void studio
+      .close()
+      .catch((error: unknown) => console.error('SimCLR Studio: closing the library failed:', error))
+      .finally(() => {
+        closed = true;
+        app.quit();
+      });
+  });
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Another instance owns the library (one writer per SQLite database): hand over to it.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    const [window] = BrowserWindow.getAllWindows();
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  app.whenReady().then(start).catch(fail);
+}
+
+/** A start-up failure (e.g. a database from a newer version): say why and exit. */
+function fail(error: unknown): void {
+  console.error('SimCLR Studio failed to start:', error);
+  // A packaged app has no visible console: say it in a dialog too.
+  dialog.showErrorBox('SimCLR Studio could not start', error instanceof Error ? error.message : String(error));
+  app.exit(1);
+}
