@@ -1,0 +1,33 @@
+// The renderer's one way to reach main. Everything it may ask is the `StudioBridge`
+// (main/api/bridge.ts), built from the API contract (main/api/contract.ts):
+//
+// - In Electron the preload exposes it as `window.studio`: every contract method as a
+//   function of one input object returning a Promise (errors rejected as Error with the
+//   `name`/`message` from main), `on<Event>(callback) => unsubscribe` for every event,
+//   `pathForFile(file)` (webUtils.getPathForFile), `pickFolder()` (native dialog) and
+//   `thumbnailUrl(datasetId, relPath)` (the thumbnail protocol). That is the interface
+//   the preload must satisfy; nothing else on `window.studio` is used.
+// - In a browser (web mode) the same interface is built over fetch + WebSocket by
+//   ./web-client.ts, from the token in the page's URL.
+import type { StudioBridge } from '../../main/api/bridge.ts';
+import { createWebClient, tokenFromLocation } from './web-client.ts';
+
+export type { StudioBridge };
+
+export type Connection =
+  | { ok: true; studio: StudioBridge; transport: 'electron' | 'web' }
+  | { ok: false; message: string };
+
+export function connectStudio(win: Window): Connection {
+  if (win.studio) return { ok: true, studio: win.studio, transport: 'electron' };
+  const token = tokenFromLocation(win.location);
+  if (!token) {
+    return {
+      ok: false,
+      message:
+        'This page needs the address printed by `simclr-studio serve`, including its ?token=… part. ' +
+        'Copy the whole line from the terminal where the server runs.',
+    };
+  }
+  return { ok: true, studio: createWebClient({ origin: win.location.origin, token }), transport: 'web' };
+}
