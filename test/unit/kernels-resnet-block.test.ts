@@ -27,7 +27,7 @@ const NAMES = Object.keys(WEIGHT_SHAPES);
 /** Batch norm in training mode (batch statistics), with scale and offset. */
 function batchNorm(x: tf.Tensor4D, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor4D {
   const { mean, variance } = tf.moments(x, [0, 1, 2]); // [C], [C]
-  return tf.batchNorm(x, mean, variance, beta as tf.Tensor1D, gamma as tf.Tensor1D, 1e-5);
+  return tf.batchNorm(x, mean, variance, beta as tf.Tensor1D, gamma as tf.Tensor1D, 1e-5) as tf.Tensor4D;
 }
 
 /** Loss of the network on `images` [B, S, S, 3]: views 2i and 2i+1 form a positive pair. */
