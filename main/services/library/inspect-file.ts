@@ -1,0 +1,130 @@
+// Looks at one listed file and decides whether it is a usable image: reads it once,
+// recognises the format by content, reads the header with sharp (dimensions, pixel
+// limit), checks that the whole file really decodes (a truncated JPEG has a perfect
+// header), and hashes the bytes. All heavy work (file I/O, decoding, sha256) runs on
+// libuv's thread pool, so the event loop only coordinates.
+import { createHash, webcrypto } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, readFile, stat } from 'node:fs/promises';
+import sharp from 'sharp';
+import { detectFormat, describeNonImage, MAGIC_BYTES } from './detect-format.ts';
+import * as reasons from './skip-reasons.ts';
+
+export interface InspectOptions {
+  /** Images with more pixels than this are skipped (decompression-bomb guard). */
+  maxPixels: number;
+}
+
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+
+/** Files up to this size are read into memory once; larger ones are streamed. */
+const IN_MEMORY_LIMIT = 32 * 1024 * 1024;
+/** Side of the throw-away decode that proves the file is complete (JPEG shrinks on load: cheap). */
+const CHECK_SIDE = 64;
+
+export type Inspection =
+  | { kind: 'image'; size: number; mtimeMs: number; contentHash: string; width: number; height: number; format: string }
+  | { kind: 'skipped'; size: number; mtimeMs: number; reason: string }
+  /** The file disappeared between listing and reading: it is not in the folder any more. */
+  | { kind: 'gone' };
+
+/** `rel` names the file in messages; `absPath` is where it is read. Never throws for bad files. */
+export async function inspectFile(absPath: string, rel: string, options: InspectOptions): Promise<Inspection> {
+  let info;
+  try {
+    info = await stat(absPath);
+  } catch (error) {
+    return statFailure(rel, error);
+  }
+  const { size, mtimeMs } = info;
+  const skip = (reason: string): Inspection => ({ kind: 'skipped', size, mtimeMs, reason });
+  if (!info.isFile()) return skip(reasons.unreadableFile(rel, 'EISDIR'));
+  if (size === 0) return skip(reasons.emptyFile(rel));
+
+  let input: Buffer | string;
+  let head: Buffer;
+  try {
+    if (size <= IN_MEMORY_LIMIT) {
+      input = await readFile(absPath);
+      // A copy still in progress (or a rewrite) shows as a size different from the stat.
+      if (input.length !== size) return skip(reasons.changedWhileReading(rel));
+      head = input.subarray(0, MAGIC_BYTES);
+    } else {
+      input = absPath;
+      head = await readHead(absPath);
+    }
+  } catch (error) {
+    return statFailure(rel, error, size, mtimeMs);
+  }
+
+  const format = detectFormat(head);
+  if (format === null) return skip(reasons.notAnImage(rel, describeNonImage(head)));
+  if (format === 'bmp') return skip(reasons.unsupportedFormat(rel, 'bmp'));
+
+  let width: number;
+  let height: number;
+  try {
+    // No pixel limit here: we read the header to report the size ourselves.
+    const meta = await sharp(input, { limitInputPixels: false }).metadata();
+    width = meta.autoOrient?.width ?? meta.width ?? 0;
+    height = meta.autoOrient?.height ?? meta.height ?? 0;
+    if (!(width > 0 && height > 0)) return skip(reasons.damaged(rel, format, 'no image size in its header'));
+  } catch (error) {
+    return skip(format === 'heif' ? reasons.unsupportedFormat(rel, 'heif', shortMessage(error)) : reasons.damaged(rel, format, shortMessage(error)));
+  }
+  if (width * height > options.maxPixels) return skip(reasons.tooManyPixels(rel, width, height, options.maxPixels));
+
+  try {
+    const [contentHash] = await Promise.all([hashContent(input), decodeCheck(input, options.maxPixels)]);
+    // The hash must describe the bytes we decoded: re-check the stat of streamed files.
+    if (typeof input === 'string') {
+      const after = await stat(absPath);
+      if (after.size !== size || after.mtimeMs !== mtimeMs) return skip(reasons.changedWhileReading(rel));
+    }
+    return { kind: 'image', size, mtimeMs, contentHash, width, height, format };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { kind: 'gone' };
+    if (code) return skip(reasons.unreadableFile(rel, code));
+    return skip(format === 'heif' ? reasons.unsupportedFormat(rel, 'heif', shortMessage(error)) : reasons.damaged(rel, format, shortMessage(error)));
+  }
+}
+
+/** Decodes the whole file at a tiny size; throws if it is truncated or corrupt. */
+async function decodeCheck(input: Buffer | string, maxPixels: number): Promise<void> {
+  await sharp(input, { failOn: 'truncated', limitInputPixels: maxPixels, sequentialRead: true })
+    .resize(CHECK_SIDE, CHECK_SIDE, { fit: 'inside', kernel: 'nearest', withoutEnlargement: true })
+    .raw()
+    .toBuffer();
+}
+
+/** sha256 of the file's bytes, hex. In memory: WebCrypto digests on the thread pool. */
+export async function hashContent(input: Buffer | string): Promise<string> {
+  if (typeof input !== 'string') return Buffer.from(await webcrypto.subtle.digest('SHA-256', input)).toString('hex');
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(input, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function readHead(absPath: string): Promise<Buffer> {
+  const handle = await open(absPath, 'r');
+  try {
+    const buffer = Buffer.alloc(MAGIC_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, MAGIC_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+function statFailure(rel: string, error: unknown, size = 0, mtimeMs = 0): Inspection {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'gone' };
+  return { kind: 'skipped', size, mtimeMs, reason: reasons.unreadableFile(rel, code) };
+}
+
+/** libvips messages can span lines and repeat the file name; keep the first clause. */
+function shortMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0]!.replace(/^Input (file|buffer) /, '').trim().slice(0, 160);
+}

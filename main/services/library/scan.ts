@@ -1,0 +1,161 @@
+// One scan of one dataset: list the folder, compare with what the catalogue knows,
+// inspect only new and changed files (changed = size or mtime differs; the content
+// hash then tells a real change from a touch), and write the results in small
+// transactions so the event loop (and the UI) never waits long for SQLite.
+//
+// Counting: `added`, `changed` and `removed` count usable images, so
+// images_after = images_before + added − removed. A file that turns bad is "removed"
+// (and appears in the skipped list); a skipped file that becomes good is "added".
+// Skipped files are re-checked on every scan (permissions may have been fixed).
+import type { ScanProgress, ScanResult } from '../../api/contract.ts';
+import type { Catalogue, FileRow, KnownFile } from './catalogue.ts';
+import { forEachConcurrent, throttle, yieldToEventLoop } from './concurrency.ts';
+import { inspectFile, type Inspection } from './inspect-file.ts';
+import { listFolder, type ListedFile } from './walk.ts';
+
+export interface ScanOptions {
+  /** Decompression-bomb guard (pixels). */
+  maxPixels: number;
+  /** Files inspected at once (I/O and decoding run on the thread pool). */
+  concurrency: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: ScanProgress) => void;
+  /** Minimum time between progress callbacks (the last one is always delivered). */
+  progressIntervalMs?: number;
+}
+
+/** Rows written per transaction: small enough to keep each write well under a millisecond or two. */
+const WRITE_BATCH = 100;
+const KNOWN_PAGE = 5000;
+
+type Write = { op: 'save'; row: FileRow } | { op: 'delete'; id: number };
+
+export async function scanDataset(catalogue: Catalogue, dataset: { id: number; root: string }, options: ScanOptions): Promise<ScanResult> {
+  const { signal } = options;
+  const counts = { processed: 0, total: 0, added: 0, changed: 0, removed: 0, skipped: 0 };
+  const progress = throttle<ScanProgress>((p) => options.onProgress?.(p), options.progressIntervalMs ?? 250);
+  const snapshot = (phase: ScanProgress['phase'], message: string | null = null): ScanProgress => ({ datasetId: dataset.id, phase, ...counts, message });
+
+  progress.flush(snapshot('listing'));
+  let entries;
+  try {
+    entries = await listFolder(dataset.root, signal);
+  } catch (error) {
+    if (signal?.aborted) return finish(true);
+    throw error;
+  }
+  counts.total = entries.length;
+  const known = await loadKnownFiles(catalogue, dataset.id);
+
+  const writes: Write[] = [];
+  const flush = () => {
+    if (writes.length === 0) return;
+    const batch = writes.splice(0, writes.length);
+    catalogue.transaction(() => {
+      for (const w of batch) {
+        if (w.op === 'save') catalogue.saveFile(dataset.id, w.row);
+        else catalogue.deleteFile(w.id);
+      }
+    });
+  };
+  const queue = (w: Write) => {
+    writes.push(w);
+    if (writes.length >= WRITE_BATCH) flush();
+  };
+
+  const seen = new Set<string>();
+  const toInspect: ListedFile[] = [];
+  for (const entry of entries) {
+    seen.add(entry.relPath);
+    const before = known.get(entry.relPath);
+    if (entry.kind === 'problem') {
+      if (before?.status === 'ok') counts.removed++;
+      counts.skipped++;
+      counts.processed++;
+      queue({ op: 'save', row: { status: 'skipped', relPath: entry.relPath, size: 0, mtimeMs: 0, reason: entry.reason } });
+    } else if (before?.status === 'ok' && before.size === entry.size && before.mtimeMs === entry.mtimeMs) {
+      counts.processed++; // unchanged: nothing to read
+    } else {
+      toInspect.push(entry);
+    }
+  }
+  flush();
+  progress.call(snapshot('reading'));
+
+  await forEachConcurrent(
+    toInspect,
+    options.concurrency,
+    async (file) => {
+      const result = await inspectFile(file.absPath, file.relPath, { maxPixels: options.maxPixels });
+      record(file.relPath, result);
+      counts.processed++;
+      progress.call(snapshot('reading'));
+    },
+    signal,
+  );
+  flush();
+
+  const cancelled = signal?.aborted ?? false;
+  if (!cancelled) {
+    // Only a complete listing may conclude that a file is gone.
+    for (const [relPath, before] of known) {
+      if (seen.has(relPath)) continue;
+      if (before.status === 'ok') counts.removed++;
+      queue({ op: 'delete', id: before.id });
+    }
+    flush();
+  }
+  return finish(cancelled);
+
+  function record(relPath: string, result: Inspection): void {
+    const before = known.get(relPath);
+    if (result.kind === 'gone') {
+      // Deleted between listing and reading: it is simply no longer in the folder.
+      if (before) {
+        if (before.status === 'ok') counts.removed++;
+        queue({ op: 'delete', id: before.id });
+      }
+      return;
+    }
+    if (result.kind === 'skipped') {
+      counts.skipped++;
+      if (before?.status === 'ok') counts.removed++;
+      queue({ op: 'save', row: { status: 'skipped', relPath, size: result.size, mtimeMs: result.mtimeMs, reason: result.reason } });
+      return;
+    }
+    if (before?.status !== 'ok') counts.added++;
+    else if (before.contentHash !== result.contentHash) counts.changed++;
+    queue({
+      op: 'save',
+      row: { status: 'ok', relPath, size: result.size, mtimeMs: result.mtimeMs, contentHash: result.contentHash, width: result.width, height: result.height, format: result.format },
+    });
+  }
+
+  function finish(wasCancelled: boolean): ScanResult {
+    const skipped = catalogue.skippedFiles(dataset.id);
+    counts.skipped = skipped.length;
+    progress.flush(snapshot(wasCancelled ? 'cancelled' : 'done'));
+    return {
+      datasetId: dataset.id,
+      images: catalogue.countImages(dataset.id),
+      added: counts.added,
+      changed: counts.changed,
+      removed: counts.removed,
+      skipped,
+      cancelled: wasCancelled,
+    };
+  }
+}
+
+/** The dataset's rows by path, read a page at a time so a 100k-image library never blocks. */
+async function loadKnownFiles(catalogue: Catalogue, datasetId: number): Promise<Map<string, KnownFile>> {
+  const known = new Map<string, KnownFile>();
+  let afterId = 0;
+  for (;;) {
+    const page = catalogue.knownFilesPage(datasetId, afterId, KNOWN_PAGE);
+    for (const row of page) known.set(row.relPath, row);
+    if (page.length < KNOWN_PAGE) return known;
+    afterId = page.at(-1)!.id;
+    await yieldToEventLoop();
+  }
+}

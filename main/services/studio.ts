@@ -1,0 +1,159 @@
+// Composes the services behind the API contract: one data directory, one SQLite
+// catalogue, the library and the thumbnails. Electron, the web server, the CLI and the
+// tests all create a Studio the same way and talk to it through `api` and `events`.
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { EventName, StudioApi, StudioEvents } from '../api/contract.ts';
+import { openDatabase, type Db } from '../db/open.ts';
+import packageJson from '../../package.json' with { type: 'json' };
+import { Catalogue } from './library/catalogue.ts';
+import { LibraryError, LibraryService, type LibraryOptions } from './library/library-service.ts';
+import { ThumbnailService } from './thumbnails/thumbnail-service.ts';
+
+export interface StudioOptions {
+  /** Created if missing; must be writable. */
+  dataDir: string;
+  transport: 'electron' | 'web';
+  /** The labelled sample folder shipped with the app (assets/sample-images). */
+  sampleDir?: string;
+  /** Make every image's thumbnail in the background after a scan (default true). */
+  thumbnailsAfterScan?: boolean;
+  /** Scanner tuning (pixel limit, concurrency, progress interval). */
+  library?: Pick<LibraryOptions, 'maxPixels' | 'scanConcurrency' | 'progressIntervalMs'>;
+}
+
+export interface StudioEventBus {
+  on<K extends EventName>(name: K, cb: (payload: StudioEvents[K]) => void): () => void;
+}
+
+export interface Studio {
+  api: StudioApi;
+  events: StudioEventBus;
+  thumbnails: ThumbnailService;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** The data directory cannot be created or written. */
+export class DataDirError extends Error {
+  override name = 'DataDirError';
+}
+
+/** The catalogue's file name inside the data directory. */
+export const DATABASE_FILE = 'studio.sqlite';
+
+export async function createStudio(options: StudioOptions): Promise<Studio> {
+  const dataDir = path.resolve(options.dataDir);
+  await ensureWritableDir(dataDir);
+  const db = openDatabase(path.join(dataDir, DATABASE_FILE));
+  const events = new EventHub();
+  const catalogue = new Catalogue(db);
+  let thumbnails: ThumbnailService | undefined;
+  const library = new LibraryService(catalogue, {
+    ...options.library,
+    onProgress: (progress) => events.emit('scanProgress', progress),
+    onDatasetsChanged: () => events.emit('datasetsChanged', {}),
+    onScanFinished: (datasetId) => {
+      if (options.thumbnailsAfterScan ?? true) void thumbnails?.prefetchDataset(datasetId).catch(() => undefined);
+    },
+  });
+  thumbnails = new ThumbnailService({ cacheDir: path.join(dataDir, 'thumbnails'), source: library });
+  const api = createApi(library, thumbnails, { dataDir, transport: options.transport, sampleDir: options.sampleDir });
+
+  let closing: Promise<void> | undefined;
+  return {
+    api,
+    events,
+    thumbnails,
+    dataDir,
+    close() {
+      closing ??= closeAll(library, thumbnails, db, events);
+      return closing;
+    },
+  };
+}
+
+function createApi(library: LibraryService, thumbnails: ThumbnailService, info: { dataDir: string; transport: 'electron' | 'web'; sampleDir?: string }): StudioApi {
+  return {
+    async getAppInfo() {
+      return { version: packageJson.version, dataDir: info.dataDir, transport: info.transport, platform: process.platform };
+    },
+    async listDatasets() {
+      return library.listDatasets();
+    },
+    async addDataset({ path: folder }) {
+      return library.addFolder(folder);
+    },
+    async addSampleDataset() {
+      if (!info.sampleDir) throw new LibraryError('The sample images are not part of this installation.');
+      const found = await stat(info.sampleDir).catch(() => null);
+      if (!found?.isDirectory()) throw new LibraryError(`The sample images folder '${info.sampleDir}' is missing from this installation.`);
+      return library.addFolder(info.sampleDir);
+    },
+    async rescanDataset({ datasetId }) {
+      return library.rescan(datasetId);
+    },
+    async cancelScan({ datasetId }) {
+      thumbnails.cancelPrefetch(datasetId);
+      await library.cancel(datasetId);
+    },
+    async removeDataset({ datasetId }) {
+      thumbnails.cancelPrefetch(datasetId);
+      await library.remove(datasetId);
+    },
+    async listImages({ datasetId, offset, limit }) {
+      return library.listImages(datasetId, offset, limit);
+    },
+    async listSkipped({ datasetId }) {
+      return library.listSkipped(datasetId);
+    },
+  };
+}
+
+async function closeAll(library: LibraryService, thumbnails: ThumbnailService, db: Db, events: EventHub): Promise<void> {
+  await library.cancelAll();
+  await thumbnails.close();
+  events.clear();
+  db.close();
+}
+
+/** Creates the data directory and proves it is writable by writing a probe file. */
+async function ensureWritableDir(dataDir: string): Promise<void> {
+  const probe = path.join(dataDir, `.write-test-${process.pid}-${Date.now()}`);
+  try {
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(probe, '');
+    await rm(probe, { force: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way' : code === 'EROFS' ? 'the disk is read-only' : (error as Error).message;
+    throw new DataDirError(`The data folder '${dataDir}' cannot be written (${why}). Choose another one with --data-dir or SIMCLR_STUDIO_DATA_DIR.`);
+  }
+}
+
+/** Typed listeners per event name. One per Studio (no module-level state). */
+class EventHub implements StudioEventBus {
+  private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
+
+  on<K extends EventName>(name: K, cb: (payload: StudioEvents[K]) => void): () => void {
+    let set = this.listeners.get(name);
+    if (!set) this.listeners.set(name, (set = new Set()));
+    set.add(cb as (payload: never) => void);
+    return () => set.delete(cb as (payload: never) => void);
+  }
+
+  emit<K extends EventName>(name: K, payload: StudioEvents[K]): void {
+    for (const cb of this.listeners.get(name) ?? []) {
+      try {
+        (cb as (payload: StudioEvents[K]) => void)(payload);
+      } catch (error) {
+        // A broken listener (a closed window) must not stop a scan or the other listeners.
+        console.error(`SimCLR Studio: a '${name}' listener failed:`, error);
+      }
+    }
+  }
+
+  clear(): void {
+    this.listeners.clear();
+  }
+}

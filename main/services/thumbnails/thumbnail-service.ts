@@ -1,0 +1,177 @@
+// Thumbnails for the library grid: made with sharp (EXIF orientation applied, so a
+// portrait photo shows upright), cached on disk by content hash + size, made lazily
+// when asked for (what is on screen) and in bulk after a scan with bounded
+// concurrency. The Electron protocol and the web server both call `thumbnailFile`.
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { ImageRecord } from '../library/catalogue.ts';
+import { forEachConcurrent } from '../library/concurrency.ts';
+import { resolveInsideDataset, UnsafePathError } from '../safe-path.ts';
+import { THUMBNAIL_CONTENT_TYPE, thumbnailPath } from './thumbnail-cache.ts';
+
+export const DEFAULT_THUMBNAIL_SIZE = 256;
+
+export type ThumbnailErrorCode = 'invalid-path' | 'not-found' | 'changed' | 'unreadable';
+
+/** A thumbnail that cannot be served; `code` maps to an HTTP status (400, 404, 409, 422). */
+export class ThumbnailError extends Error {
+  override name = 'ThumbnailError';
+  readonly code: ThumbnailErrorCode;
+  constructor(code: ThumbnailErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** What the thumbnail service needs from the library. */
+export interface ThumbnailSource {
+  datasetRoot(datasetId: number): string;
+  image(datasetId: number, relPath: string): ImageRecord | undefined;
+  imagesAfter(datasetId: number, afterId: number, limit: number): ImageRecord[];
+}
+
+export interface ThumbnailFile {
+  path: string;
+  contentType: string;
+}
+
+export interface ThumbnailServiceOptions {
+  /** <dataDir>/thumbnails */
+  cacheDir: string;
+  source: ThumbnailSource;
+  /** Longest side in pixels (default 256). */
+  size?: number;
+  /** Thumbnails made at once by bulk jobs (default 2: one per core here). */
+  bulkConcurrency?: number;
+}
+
+export class ThumbnailService {
+  readonly size: number;
+  private readonly cacheDir: string;
+  private readonly source: ThumbnailSource;
+  private readonly bulkConcurrency: number;
+  /** Thumbnails being made, by output path: a second request waits for the first. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly bulkJobs = new Map<number, AbortController>();
+
+  constructor(options: ThumbnailServiceOptions) {
+    this.cacheDir = options.cacheDir;
+    this.source = options.source;
+    this.size = options.size ?? DEFAULT_THUMBNAIL_SIZE;
+    this.bulkConcurrency = options.bulkConcurrency ?? 2;
+  }
+
+  /**
+   * The thumbnail of image `relPath` of dataset `datasetId`, made now if not cached.
+   * Throws ThumbnailError: 'invalid-path' (unsafe path), 'not-found' (no such usable
+   * image or dataset), 'changed' (the file changed since the last scan), 'unreadable'.
+   */
+  async thumbnailFile(datasetId: number, relPath: string): Promise<ThumbnailFile> {
+    let root: string;
+    try {
+      root = this.source.datasetRoot(datasetId);
+    } catch (error) {
+      throw new ThumbnailError('not-found', (error as Error).message);
+    }
+    let absPath: string;
+    try {
+      absPath = await resolveInsideDataset(root, relPath);
+    } catch (error) {
+      if (error instanceof UnsafePathError) throw new ThumbnailError('invalid-path', error.message);
+      throw new ThumbnailError('not-found', `The image '${relPath}' is not in the folder any more (re-scan to update the library).`);
+    }
+    const image = this.source.image(datasetId, relPath);
+    if (!image) throw new ThumbnailError('not-found', `'${relPath}' is not a usable image of this dataset.`);
+    return { path: await this.ensure(image, absPath), contentType: THUMBNAIL_CONTENT_TYPE };
+  }
+
+  /**
+   * Makes the missing thumbnails of a dataset in the background, `bulkConcurrency` at a
+   * time; a second call for the same dataset restarts it. Resolves with the number made.
+   */
+  async prefetchDataset(datasetId: number): Promise<number> {
+    this.cancelPrefetch(datasetId);
+    const controller = new AbortController();
+    this.bulkJobs.set(datasetId, controller);
+    let made = 0;
+    try {
+      const root = this.source.datasetRoot(datasetId);
+      let afterId = 0;
+      while (!controller.signal.aborted) {
+        const page = this.source.imagesAfter(datasetId, afterId, 500);
+        if (page.length === 0) break;
+        afterId = page.at(-1)!.id;
+        await forEachConcurrent(
+          page,
+          this.bulkConcurrency,
+          async (image) => {
+            try {
+              const absPath = await resolveInsideDataset(root, image.relPath);
+              if (await this.ensure(image, absPath, true)) made++;
+            } catch {
+              // One bad or vanished file must not stop the others; lazy requests report it.
+            }
+          },
+          controller.signal,
+        );
+      }
+      return made;
+    } finally {
+      if (this.bulkJobs.get(datasetId) === controller) this.bulkJobs.delete(datasetId);
+    }
+  }
+
+  cancelPrefetch(datasetId: number): void {
+    this.bulkJobs.get(datasetId)?.abort();
+    this.bulkJobs.delete(datasetId);
+  }
+
+  /** Stops every bulk job and waits for thumbnails being written. */
+  async close(): Promise<void> {
+    for (const id of [...this.bulkJobs.keys()]) this.cancelPrefetch(id);
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  /** Returns the cached path, making the file if needed (`reportMade`: resolve true only if made now). */
+  private async ensure(image: ImageRecord, absPath: string): Promise<string>;
+  private async ensure(image: ImageRecord, absPath: string, reportMade: true): Promise<boolean>;
+  private async ensure(image: ImageRecord, absPath: string, reportMade = false): Promise<string | boolean> {
+    const out = thumbnailPath(this.cacheDir, image.contentHash, this.size);
+    const cached = await stat(out).catch(() => null);
+    if (cached && cached.size > 0) return reportMade ? false : out;
+    let job = this.inFlight.get(out);
+    if (!job) {
+      job = this.make(image, absPath, out).finally(() => this.inFlight.delete(out));
+      this.inFlight.set(out, job);
+    }
+    await job;
+    return reportMade ? true : out;
+  }
+
+  private async make(image: ImageRecord, absPath: string, out: string): Promise<void> {
+    const current = await stat(absPath);
+    // The cache key is the hash recorded at scan time; a file changed since would be
+    // cached under the wrong key.
+    if (current.size !== image.size || current.mtimeMs !== image.mtimeMs) {
+      throw new ThumbnailError('changed', `'${image.relPath}' changed since the last scan; re-scan the folder to update it.`);
+    }
+    await mkdir(path.dirname(out), { recursive: true });
+    // Write to a unique temp name and rename: a reader never sees half a file. No fsync:
+    // the cache can always be rebuilt, and empty files are treated as missing.
+    const temp = `${out}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await sharp(absPath, { failOn: 'none', limitInputPixels: image.width * image.height + 1 })
+        .rotate() // apply EXIF orientation
+        .resize(this.size, this.size, { fit: 'inside', withoutEnlargement: true })
+        .webp({ quality: 80, effort: 2 })
+        .toFile(temp);
+      await rename(temp, out);
+    } catch (error) {
+      await rm(temp, { force: true });
+      if (error instanceof ThumbnailError) throw error;
+      throw new ThumbnailError('unreadable', `Could not make a thumbnail of '${image.relPath}': ${(error as Error).message}`);
+    }
+  }
+}
