@@ -116,6 +116,7 @@ describe('dataset and cache', () => {
     assert.equal(ds.size, 4);
     assert.deepEqual(ds.skipped.map((s) => path.basename(s.path)), ['empty.jpg', 'truncated.png', 'notes.jpg']);
     assert.match(ds.skipped[0]!.reason, /empty file/);
+    assert.match(ds.skipped[2]!.reason, /not an image: a text file/);
     assert.deepEqual(skippedSeen.sort(), ['empty.jpg', 'notes.jpg', 'truncated.png']);
   });
 

@@ -5,6 +5,7 @@
 // (decode happens again only if a cache entry disappears).
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
+import { describeNonImage, detectFormat, MAGIC_BYTES } from '../../main/services/library/detect-format.ts';
 import { decodeToSquare } from './decode.ts';
 import type { ImageFile } from './list-images.ts';
 import type { PixelCache } from './pixel-cache.ts';
@@ -105,9 +106,22 @@ async function loadAndCache(file: string, side: number, cache: PixelCache): Prom
   const hash = createHash('sha256').update(bytes).digest('hex');
   const cached = await cache.get(hash, side);
   if (cached) return { hash, pixels: cached };
-  const pixels = await decodeToSquare(bytes, side);
+  const pixels = await decodeToSquare(checkedImageBytes(bytes), side);
   await cache.put(hash, side, pixels);
   return { hash, pixels };
+}
+
+/**
+ * Recognises the content before decoding (the library scanner's rule: by magic bytes,
+ * never by extension), so the reason says "a text file" rather than sharp's generic
+ * "unsupported image format".
+ */
+function checkedImageBytes(bytes: Uint8Array): Uint8Array {
+  const head = bytes.subarray(0, MAGIC_BYTES);
+  const format = detectFormat(head);
+  if (format === null) throw new Error(`not an image: ${describeNonImage(head)}`);
+  if (format === 'bmp') throw new Error('BMP images cannot be decoded (sharp/libvips does not read BMP); convert it to PNG');
+  return bytes;
 }
 
 /** sharp's messages are precise but terse ("Input buffer contains unsupported image format"); keep them, shortened to one line. */

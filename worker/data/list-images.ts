@@ -2,13 +2,15 @@
 // straight from a folder (the CLI) without the library's catalogue. It does not judge
 // content: every candidate is handed to the decoder, and a file sharp cannot read is
 // skipped and reported with sharp's reason.
-// - Recursive; hidden entries (".name") and common system folders are skipped.
+// - Recursive; hidden entries (".name") and system folders/files are passed over, by
+//   the same rules as the library's scanner (main/services/library/system-names.ts).
 // - Symlinked FILES are followed; symlinked directories are not (no loops).
 // - Sorted by relative path (code-point order), so every run sees the same list.
 // - label: the first folder under the root ("cats/a.jpg" → "cats"), "" for files at
 //   the root. Evaluation uses it as the class.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { isIgnoredFile, isIgnoredFolder } from '../../main/services/library/system-names.ts';
 
 export interface ImageFile {
   readonly path: string;
@@ -16,9 +18,6 @@ export interface ImageFile {
   readonly relativePath: string;
   readonly label: string;
 }
-
-const SYSTEM_FOLDERS = new Set(['__MACOSX', '$RECYCLE.BIN', 'System Volume Information', 'node_modules']);
-const NOT_IMAGES = new Set(['Thumbs.db', 'desktop.ini']);
 
 export async function listImageFiles(root: string): Promise<ImageFile[]> {
   const stat = await fs.stat(root).catch((error: NodeJS.ErrnoException) => {
@@ -33,11 +32,13 @@ export async function listImageFiles(root: string): Promise<ImageFile[]> {
 async function walk(absolute: string, relative: string, found: ImageFile[]): Promise<void> {
   const entries = await fs.readdir(absolute, { withFileTypes: true });
   for (const entry of entries) {
-    if (entry.name.startsWith('.') || SYSTEM_FOLDERS.has(entry.name) || NOT_IMAGES.has(entry.name)) continue;
     const childAbsolute = path.join(absolute, entry.name);
     const childRelative = relative ? `${relative}/${entry.name}` : entry.name;
     if (entry.isDirectory()) {
+      if (isIgnoredFolder(entry.name)) continue;
       await walk(childAbsolute, childRelative, found);
+    } else if (isIgnoredFile(entry.name)) {
+      continue;
     } else if (entry.isFile() || (entry.isSymbolicLink() && (await isFile(childAbsolute)))) {
       const slash = childRelative.indexOf('/');
       found.push({ path: childAbsolute, relativePath: childRelative, label: slash < 0 ? '' : childRelative.slice(0, slash) });

@@ -94,8 +94,8 @@ export function storeModelWeights(model: tf.LayersModel): StoredTensor[] {
 }
 
 /**
- * Writes the weights back into a model built from the same config. Matching is by
- * position and shape (layer names carry per-process counters, so they cannot be used).
+ * Writes the weights back into a model built from the same config, checking each
+ * weight's position, name (layer name + '/' + weight name, stable across processes) and shape.
  */
 export function restoreModelWeights(tfjs: typeof tf, model: tf.LayersModel, stored: readonly StoredTensor[], what: string): void {
   const weights = model.weights;
@@ -104,6 +104,8 @@ export function restoreModelWeights(tfjs: typeof tf, model: tf.LayersModel, stor
   }
   weights.forEach((w, i) => {
     const s = stored[i]!;
+    const name = w.originalName ?? w.name;
+    if (name !== s.name) throw new CheckpointError(`${what}: weight ${i} is '${s.name}' in the checkpoint but '${name}' in the model`);
     if (w.shape.length !== s.shape.length || w.shape.some((d, j) => d !== s.shape[j])) {
       throw new CheckpointError(`${what}: weight ${i} (${s.name}) has shape [${s.shape}] in the checkpoint but [${w.shape}] in the model`);
     }
