@@ -16,7 +16,7 @@ import { createToken, hasToken, isAllowedHost, tokenCookie, type TokenSource } f
 import { createEventHub, type StudioEventSource } from './web-events.ts';
 import { API_PREFIX, EVENTS_PATH, THUMB_PREFIX } from './web-routes.ts';
 import { contentSecurityPolicy, missingRendererMessage, rendererIsBuilt, resolveStaticFile, sendFile } from './web-static.ts';
-import { handleThumbnail, type ThumbnailFile } from './web-thumbnails.ts';
+import { handleThumbnail, type ThumbnailLookup } from './web-thumbnails.ts';
 
 /** The server listens here and nowhere else: web mode is for this machine only. */
 export const LOOPBACK = '127.0.0.1';
@@ -24,7 +24,8 @@ export const LOOPBACK = '127.0.0.1';
 export interface WebServerOptions {
   readonly api: StudioApi;
   readonly events: StudioEventSource;
-  readonly thumbnailFile: ThumbnailFile;
+  /** The thumbnail service's `thumbnailFile`. */
+  readonly thumbnailFile: ThumbnailLookup;
   /** The built renderer (dist/renderer). */
   readonly rendererDir: string;
   /** 0 picks a free port. */

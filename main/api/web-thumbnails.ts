@@ -6,8 +6,24 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { THUMB_PREFIX } from './web-routes.ts';
 import { contentTypeOf } from './web-static.ts';
 
-/** Makes (or finds) the thumbnail and returns its file path; throws a clear error otherwise. */
-export type ThumbnailFile = (datasetId: number, relPath: string) => Promise<string>;
+/**
+ * Makes (or finds) the thumbnail and returns its file (the thumbnail service's
+ * `thumbnailFile`); throws a clear error otherwise, whose `code` (if any) says why.
+ */
+export type ThumbnailLookup = (datasetId: number, relPath: string) => Promise<{ path: string; contentType?: string }>;
+
+/** HTTP status for each failure code of the thumbnail service; anything else is a 404. */
+const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  'invalid-path': 400,
+  'not-found': 404,
+  changed: 409,
+  unreadable: 422,
+};
+
+export function thumbnailErrorStatus(error: unknown): number {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (typeof code === 'string' && STATUS_BY_CODE[code]) || 404;
+}
 
 export type ThumbRequest = { ok: true; datasetId: number; relPath: string } | { ok: false; reason: string };
 
@@ -43,17 +59,19 @@ export async function handleThumbnail(
   request: IncomingMessage,
   response: ServerResponse,
   rawPath: string,
-  thumbnailFile: ThumbnailFile,
+  thumbnailFile: ThumbnailLookup,
 ): Promise<void> {
   const parsed = parseThumbPath(rawPath);
   if (!parsed.ok) return sendText(response, 400, `bad thumbnail request: ${parsed.reason}`);
   let file: string;
+  let contentType: string | undefined;
   try {
-    file = await thumbnailFile(parsed.datasetId, parsed.relPath);
+    ({ path: file, contentType } = await thumbnailFile(parsed.datasetId, parsed.relPath));
   } catch (error) {
     // The service's message names the file and the reason (unknown dataset, outside the
-    // dataset, not a catalogued image, undecodable); all mean "no thumbnail here".
-    return sendText(response, 404, `no thumbnail for '${parsed.relPath}' in dataset ${parsed.datasetId}: ${(error as Error).message}`);
+    // dataset, not a catalogued image, changed on disk, undecodable).
+    const message = error instanceof Error ? error.message : String(error);
+    return sendText(response, thumbnailErrorStatus(error), `no thumbnail for '${parsed.relPath}' in dataset ${parsed.datasetId}: ${message}`);
   }
   const stat = await fs.promises.stat(file).catch(() => null);
   if (!stat?.isFile()) return sendText(response, 404, `thumbnail file for '${parsed.relPath}' is missing`);
@@ -64,7 +82,7 @@ export async function handleThumbnail(
     response.writeHead(304, headers).end();
     return;
   }
-  response.writeHead(200, { ...headers, 'content-type': contentTypeOf(file), 'content-length': String(stat.size) });
+  response.writeHead(200, { ...headers, 'content-type': contentType ?? contentTypeOf(file), 'content-length': String(stat.size) });
   const stream = fs.createReadStream(file);
   stream.on('error', () => response.destroy());
   stream.pipe(response);
