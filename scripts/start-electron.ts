@@ -54,14 +54,28 @@ export function downloadElectron(packageDir: string, timeoutSeconds: number): st
   return firstLine?.trim() ?? `the installer exited with code ${result.status}`;
 }
 
+/** Breaks `text` into lines of at most `width` characters at spaces. */
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}
+
+/** The one paragraph `npm start` prints when Electron's program cannot be had. */
 export function noElectronMessage(reason: string): string {
-  return [
-    `SimCLR Studio's desktop window needs Electron's program, which is not installed and`,
-    `could not be downloaded (${reason}). npm installs Electron without it and fetches it`,
-    `on first start, which needs access to GitHub's release downloads (or ELECTRON_MIRROR).`,
-    `Everything else works without it: run \`npm run serve\` for the same app in your browser,`,
-    `or use the command line (\`npx simclr-studio --help\`).`,
-  ].join('\n');
+  return wrap(
+    `SimCLR Studio's desktop window needs Electron's program, which is not installed and could not be downloaded (${reason}). ` +
+      `npm installs Electron without it and fetches it on first start, which needs access to GitHub's release downloads (or ELECTRON_MIRROR). ` +
+      'Everything else works without it: run `npm run serve` for the same app in your browser, or use the command line (`npx simclr-studio --help`).',
+    88,
+  );
 }
 
 function downloadTimeoutSeconds(): number {

@@ -24,7 +24,7 @@ async function start(): Promise<void> {
   // __dirname is the bundle's folder (dist/electron): build-electron.ts emits CommonJS.
   const paths = appPaths({ bundleDir: __dirname, isPackaged: app.isPackaged, resourcesPath: process.resourcesPath });
   const studio = await createStudio({ dataDir: app.getPath('userData'), transport: 'electron', sampleDir: paths.sampleDir });
-  handleProtocols(paths.rendererDir, (datasetId, relPath) => studio.thumbnailFile(datasetId, relPath));
+  handleProtocols(paths.rendererDir, (datasetId, relPath) => studio.thumbnails.thumbnailFile(datasetId, relPath));
   const window = createMainWindow(paths.preload);
   const unregister = registerIpc(studio.api, studio.events, window);
 

@@ -3,7 +3,7 @@
 // so they run and are tested in plain Node; protocol.ts registers them with Electron.
 import fs from 'node:fs/promises';
 import { contentTypeOf, resolveStaticFile } from '../api/web-static.ts';
-import type { ThumbnailFile } from '../api/web-thumbnails.ts';
+import { thumbnailErrorStatus, type ThumbnailLookup } from '../api/web-thumbnails.ts';
 import { APP_HOST, APP_SCHEME, appContentSecurityPolicy } from './app-url.ts';
 import { parseThumbnailUrl } from './thumb-request.ts';
 
@@ -49,22 +49,25 @@ export function createAppHandler(rendererDir: string): ProtocolHandler {
 
 /**
  * studio-thumb://thumb/<datasetId>/<relPath>: the thumbnail the thumbnail service makes
- * (or finds) for a catalogued image; 400 for a malformed or unsafe path, 404 when the
- * service refuses (unknown dataset, outside it, not catalogued, undecodable).
+ * (or finds) for a catalogued image; 400 for a malformed or unsafe path, and the web
+ * transport's status for each refusal of the service (unknown dataset or image, outside
+ * the dataset, changed on disk, undecodable), with the service's message.
  */
-export function createThumbnailHandler(thumbnailFile: ThumbnailFile): ProtocolHandler {
+export function createThumbnailHandler(thumbnailFile: ThumbnailLookup): ProtocolHandler {
   return async (request) => {
     const parsed = parseThumbnailUrl(request.url);
     if (!parsed.ok) return text(400, `bad thumbnail request: ${parsed.reason}`);
-    let file: string;
+    let thumbnail: { path: string; contentType?: string };
     try {
-      file = await thumbnailFile(parsed.datasetId, parsed.relPath);
+      thumbnail = await thumbnailFile(parsed.datasetId, parsed.relPath);
     } catch (error) {
-      return text(404, `no thumbnail for '${parsed.relPath}' in dataset ${parsed.datasetId}: ${(error as Error).message}`);
+      const message = error instanceof Error ? error.message : String(error);
+      return text(thumbnailErrorStatus(error), `no thumbnail for '${parsed.relPath}' in dataset ${parsed.datasetId}: ${message}`);
     }
-    const data = await readRegularFile(file);
+    const data = await readRegularFile(thumbnail.path);
     if (!data) return text(404, `thumbnail file for '${parsed.relPath}' is missing`);
+    const contentType = thumbnail.contentType ?? contentTypeOf(thumbnail.path);
     // Thumbnails are re-made when an image changes: let the page revalidate.
-    return new Response(data, { status: 200, headers: { ...BASE_HEADERS, 'content-type': contentTypeOf(file), 'cache-control': 'no-cache' } });
+    return new Response(data, { status: 200, headers: { ...BASE_HEADERS, 'content-type': contentType, 'cache-control': 'no-cache' } });
   };
 }

@@ -1,7 +1,7 @@
 // Registers the app's two custom schemes with Electron. The handlers themselves live in
 // protocol-handlers.ts (plain Node, tested); this file only wires them in.
 import { protocol } from 'electron';
-import type { ThumbnailFile } from '../api/web-thumbnails.ts';
+import type { ThumbnailLookup } from '../api/web-thumbnails.ts';
 import { APP_SCHEME, THUMB_SCHEME } from './app-url.ts';
 import { createAppHandler, createThumbnailHandler } from './protocol-handlers.ts';
 
@@ -17,7 +17,7 @@ export function registerSchemes(): void {
 }
 
 /** After ready: serve the renderer and the thumbnails. */
-export function handleProtocols(rendererDir: string, thumbnailFile: ThumbnailFile): void {
+export function handleProtocols(rendererDir: string, thumbnailFile: ThumbnailLookup): void {
   protocol.handle(APP_SCHEME, createAppHandler(rendererDir));
   protocol.handle(THUMB_SCHEME, createThumbnailHandler(thumbnailFile));
 }
