@@ -45,14 +45,7 @@ export function schemaVersion(db: Database.Database): number {
  * Returns the versions applied.
  */
 export function migrate(db: Database.Database, label: string = db.name, migrations: Migration[] = loadMigrations()): number[] {
-  const current = schemaVersion(db);
-  const latest = migrations.at(-1)?.version ?? 0;
-  if (current > latest) {
-    throw new DatabaseTooNewError(
-      `The catalogue database '${label}' was written by a newer version of SimCLR Studio (schema version ${current}; ` +
-        `this version understands up to ${latest}). Update SimCLR Studio, or use another data folder. The file was not changed.`,
-    );
-  }
+  const current = assertSupportedVersion(db, label, migrations);
   const applied: number[] = [];
   for (const migration of migrations) {
     if (migration.version <= current) continue;
@@ -64,4 +57,21 @@ export function migrate(db: Database.Database, label: string = db.name, migratio
     applied.push(migration.version);
   }
   return applied;
+}
+
+/**
+ * Throws DatabaseTooNewError if the database's schema is newer than the newest
+ * migration we have; returns its version otherwise. Reads only: call it before
+ * anything that writes (even `journal_mode = WAL` rewrites the file header).
+ */
+export function assertSupportedVersion(db: Database.Database, label: string, migrations: Migration[] = loadMigrations()): number {
+  const current = schemaVersion(db);
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (current > latest) {
+    throw new DatabaseTooNewError(
+      `The catalogue database '${label}' was written by a newer version of SimCLR Studio (schema version ${current}; ` +
+        `this version understands up to ${latest}). Update SimCLR Studio, or use another data folder. The file was not changed.`,
+    );
+  }
+  return current;
 }

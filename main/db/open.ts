@@ -3,7 +3,7 @@
 // a damaged catalogue is the user's data and may be recoverable.
 import Database from 'better-sqlite3';
 import { DatabaseCorruptError, DatabaseOpenError } from './errors.ts';
-import { migrate } from './migrate.ts';
+import { assertSupportedVersion, loadMigrations, migrate } from './migrate.ts';
 
 export type Db = Database.Database;
 
@@ -30,11 +30,14 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     throw describeOpenError(file, error);
   }
   try {
-    // The first statement that reads the header is where a non-database file fails.
+    // Reading the version is the first statement that touches the file: a non-database
+    // fails here, and a newer database is refused before anything is written to it.
+    const migrations = loadMigrations();
+    assertSupportedVersion(db, file, migrations);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL'); // safe with WAL: a crash loses at most the last commits, never corrupts
-    if (options.migrate ?? true) migrate(db, file);
+    if (options.migrate ?? true) migrate(db, file, migrations);
     return db;
   } catch (error) {
     db.close();
