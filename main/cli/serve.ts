@@ -93,11 +93,13 @@ export async function run(argv: string[]): Promise<number> {
     throw error;
   }
 
+  // Listen for the signals before printing the URL: whoever reads the URL may stop us at once.
+  const stopSignal = untilStopSignal();
   console.log(`simclr-studio serve: library in ${dataDir}`);
   console.log(`${LISTENING_PREFIX}${server.url}`);
   console.log('Open that address in a browser on this computer. Press Ctrl+C to stop.');
 
-  const signal = await untilStopSignal();
+  const signal = await stopSignal;
   console.log(`simclr-studio serve: ${signal} received, stopping…`);
   await server.close();
   await studio.close();
