@@ -1,0 +1,174 @@
+// Runs the REAL main-process bundle (dist/electron/main.cjs as build-electron.ts writes
+// it) in a Node child process. Electron's program cannot run here, so the child answers
+// require('electron') with a small recorder of the calls main.ts makes (app, window,
+// ipcMain, protocol, dialog); everything behind it is real: the bundled services, SQLite,
+// the migrations copied beside the bundle, sharp, the sample images. This catches what
+// only a bundle can break (import.meta in CommonJS, files found next to the sources,
+// externals) and checks main.ts's wiring: the window's security options, one trusted
+// handler per method, the two protocols, the sample folder, closing on quit.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { methodInputs } from '../../main/api/contract.ts';
+import { buildElectron } from '../../scripts/build-electron.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/** The child: a fake 'electron' module, then the bundle, then calls through what it registered. */
+const CHILD = String.raw`
+const Module = require('node:module');
+const { EventEmitter } = require('node:events');
+const [mainBundle, userData] = process.argv.slice(2);
+const ipcHandlers = new Map();
+const protocols = new Map();
+const appEvents = new EventEmitter();
+const record = { schemes: [], windows: [], loaded: [], errors: [], openHandler: null, quitCalls: 0 };
+let markReady;
+const ready = new Promise((resolve) => (markReady = resolve));
+class BrowserWindow {
+  constructor(options) {
+    record.windows.push(options);
+    const events = new EventEmitter();
+    this.on = (name, fn) => events.on(name, fn);
+    this.once = (name, fn) => events.once(name, fn);
+    this.webContents = {
+      setWindowOpenHandler: (fn) => (record.openHandler = fn),
+      on: () => undefined,
+      send: () => undefined,
+      session: { setPermissionRequestHandler: () => undefined, setPermissionCheckHandler: () => undefined },
+    };
+  }
+  loadURL(url) { record.loaded.push(url); return Promise.resolve(); }
+  isDestroyed() { return false; }
+  static getAllWindows() { return []; }
+}
+const electron = {
+  app: {
+    isPackaged: false,
+    getPath: (name) => { if (name !== 'userData') throw new Error('unexpected getPath ' + name); return userData; },
+    requestSingleInstanceLock: () => true,
+    on: (name, fn) => appEvents.on(name, fn),
+    whenReady: () => ready,
+    quit: () => { record.quitCalls++; },
+    exit: (code) => process.exit(code),
+  },
+  BrowserWindow,
+  ipcMain: { handle: (channel, fn) => ipcHandlers.set(channel, fn), removeHandler: (channel) => ipcHandlers.delete(channel) },
+  protocol: { registerSchemesAsPrivileged: (schemes) => record.schemes.push(...schemes), handle: (scheme, fn) => protocols.set(scheme, fn) },
+  dialog: {
+    showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+    showMessageBox: async () => ({ response: 1 }),
+    showErrorBox: (title, message) => record.errors.push(message),
+  },
+};
+const load = Module._load;
+Module._load = function (request, ...rest) { return request === 'electron' ? electron : load.call(this, request, ...rest); };
+
+(async () => {
+  require(mainBundle);
+  const schemesBeforeReady = record.schemes.map((s) => s.scheme);
+  markReady();
+  for (let i = 0; i < 400 && ipcHandlers.size === 0; i++) await new Promise((r) => setTimeout(r, 25));
+  if (record.errors.length) throw new Error(record.errors.join('; '));
+  const page = { senderFrame: { url: 'studio-app://app/index.html', parent: null } };
+  const stranger = { senderFrame: { url: 'https://evil.example/', parent: null } };
+  const call = (method, input, sender = page) => ipcHandlers.get('studio:call:' + method)(sender, input);
+  const info = await call('getAppInfo', {});
+  const refused = await call('getAppInfo', {}, stranger);
+  const invalid = await call('addDataset', { path: '' });
+  const sample = await call('addSampleDataset', {});
+  const images = await call('listImages', { datasetId: sample.value.datasetId, offset: 0, limit: 1 });
+  const relPath = images.value.images[0].relPath;
+  const thumb = await protocols.get('studio-thumb')({ url: 'studio-thumb://thumb/' + sample.value.datasetId + '/' + relPath.split('/').map(encodeURIComponent).join('/') });
+  const escape = await protocols.get('studio-thumb')({ url: 'studio-thumb://thumb/' + sample.value.datasetId + '/%2e%2e/%2e%2e/etc/passwd' });
+  const pageResponse = await protocols.get('studio-app')({ url: 'studio-app://app/index.html' });
+  const dialog = await ipcHandlers.get('studio:dialog:pickFolder')(page);
+  const channels = [...ipcHandlers.keys()].length;
+  appEvents.emit('will-quit', { preventDefault: () => undefined });
+  for (let i = 0; i < 400 && record.quitCalls === 0; i++) await new Promise((r) => setTimeout(r, 25));
+  process.stdout.write(JSON.stringify({
+    schemesBeforeReady,
+    channels,
+    webPreferences: record.windows[0].webPreferences,
+    loaded: record.loaded,
+    windowOpen: record.openHandler({ url: 'https://example.com/' }),
+    info, refused, invalid,
+    sample: { ok: sample.ok, images: sample.value?.images, skipped: sample.value?.skipped.length, error: sample.error },
+    thumb: { status: thumb.status, type: thumb.headers.get('content-type'), bytes: (await thumb.arrayBuffer()).byteLength },
+    escape: escape.status,
+    page: { status: pageResponse.status, csp: pageResponse.headers.get('content-security-policy') },
+    dialog,
+    handlersAfterQuit: ipcHandlers.size,
+    quitCalls: record.quitCalls,
+  }));
+})().catch((error) => { console.error(error); process.exit(1); });
+`;
+
+describe('the main-process bundle', () => {
+  let dir = '';
+  let result: Record<string, any> = {};
+
+  before(async () => {
+    // The layout of the repository: dist/electron, dist/renderer, assets/sample-images,
+    // node_modules (for the external native packages).
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'simclr-main-bundle-'));
+    const outDir = path.join(dir, 'dist', 'electron');
+    const [mainBundle] = await buildElectron({ rootDir: ROOT, outDir, only: ['main'] });
+    await fs.mkdir(path.join(dir, 'dist', 'renderer'), { recursive: true });
+    await fs.writeFile(path.join(dir, 'dist', 'renderer', 'index.html'), '<!doctype html><title>SimCLR Studio</title>');
+    await fs.mkdir(path.join(dir, 'assets'));
+    await fs.symlink(path.join(ROOT, 'assets', 'sample-images'), path.join(dir, 'assets', 'sample-images'));
+    await fs.symlink(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+    const childFile = path.join(dir, 'child.cjs');
+    await fs.writeFile(childFile, CHILD);
+    const child = spawnSync(process.execPath, [childFile, mainBundle!, path.join(dir, 'user-data')], { encoding: 'utf8', timeout: 180_000 });
+    assert.equal(child.status, 0, `the bundle failed:\n${child.stderr}`);
+    result = JSON.parse(child.stdout.trim().split('\n').at(-1)!);
+  });
+  after(() => fs.rm(dir, { recursive: true, force: true }));
+
+  it('registers both schemes before ready and loads the page from studio-app://', () => {
+    assert.deepEqual(result.schemesBeforeReady, ['studio-app', 'studio-thumb']);
+    assert.deepEqual(result.loaded, ['studio-app://app/index.html']);
+    assert.equal(result.page.status, 200);
+    assert.match(result.page.csp, /script-src 'self'/);
+  });
+
+  it('opens a locked-down window that cannot open others', () => {
+    const prefs = result.webPreferences;
+    assert.equal(prefs.contextIsolation, true);
+    assert.equal(prefs.sandbox, true);
+    assert.equal(prefs.nodeIntegration, false);
+    assert.equal(prefs.webSecurity, true);
+    assert.match(prefs.preload, /preload\.cjs$/);
+    assert.deepEqual(result.windowOpen, { action: 'deny' });
+  });
+
+  it('answers API calls over IPC with the real studio, refusing strangers', () => {
+    assert.equal(result.channels, Object.keys(methodInputs).length + 1);
+    assert.equal(result.info.ok, true);
+    assert.equal(result.info.value.transport, 'electron');
+    assert.match(result.info.value.dataDir, /user-data$/);
+    assert.deepEqual(result.refused.error.name, 'Forbidden');
+    assert.equal(result.invalid.error.name, 'InvalidInput');
+    assert.deepEqual(result.dialog, { ok: true, value: null });
+  });
+
+  it('adds the shipped sample images and serves their thumbnails', () => {
+    assert.equal(result.sample.ok, true, JSON.stringify(result.sample.error));
+    assert.equal(result.sample.images, 64);
+    assert.equal(result.sample.skipped, 0);
+    assert.equal(result.thumb.status, 200);
+    assert.match(result.thumb.type, /^image\//);
+    assert.ok(result.thumb.bytes > 0);
+    assert.equal(result.escape, 400);
+  });
+
+  it('removes its handlers and closes the studio before quitting', () => {
+    assert.equal(result.handlersAfterQuit, 0);
+    assert.equal(result.quitCalls, 1);
+  });
+});
