@@ -7,22 +7,29 @@
 // Found by running forward + backward of conv (1×1, 3×3, 7×7; stride 1 and 2; 'same'
 // and 'valid'), depthwise conv, batch norm, ReLU, max/avg pool, global average pool,
 // dense and the NT-Xent ops on wasm: only the four kernels below were missing or slow
-// (MaxPoolGrad, AvgPoolGrad and the rest exist on wasm).
+// (MaxPoolGrad, AvgPoolGrad and the rest exist on wasm). Profiling a ResNet stage then
+// showed wasm's Tile (used by tfjs's batch-norm gradient) as the slowest kernel of the
+// step; tile.ts replaces it with a broadcast.
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import type { Tf } from './types.ts';
 import { CONV2D_BACKPROP_FILTER, conv2dBackpropFilterKernel } from './conv2d-backprop-filter.ts';
 import { CONV2D_BACKPROP_INPUT, conv2dBackpropInputKernel } from './conv2d-backprop-input.ts';
 import { DEPTHWISE_BACKPROP_FILTER, depthwiseBackpropFilterKernel } from './depthwise-backprop-filter.ts';
 import { DEPTHWISE_BACKPROP_INPUT, depthwiseBackpropInputKernel } from './depthwise-backprop-input.ts';
+import { TILE, tileKernel } from './tile.ts';
 
 /** Marks a kernel function as the project's, so registering twice is a no-op. */
 const PROJECT_KERNEL = Symbol.for('simclr-studio.wasm-training-kernel');
 
-const KERNEL_FACTORIES: ReadonlyArray<readonly [string, (tf: Tf) => KernelFunc]> = [
+/** Builds a kernel; `previous` is wasm's own kernel of that name, if any (for fallbacks). */
+type KernelFactory = (tf: Tf, previous: KernelConfig | undefined) => KernelFunc;
+
+const KERNEL_FACTORIES: ReadonlyArray<readonly [string, KernelFactory]> = [
   [CONV2D_BACKPROP_FILTER, conv2dBackpropFilterKernel],
   [CONV2D_BACKPROP_INPUT, conv2dBackpropInputKernel],
   [DEPTHWISE_BACKPROP_FILTER, depthwiseBackpropFilterKernel],
   [DEPTHWISE_BACKPROP_INPUT, depthwiseBackpropInputKernel],
+  [TILE, tileKernel],
 ];
 
 /** Names of the kernels registerWasmTrainingKernels provides. */
@@ -34,7 +41,7 @@ function isProjectKernel(config: KernelConfig | undefined): boolean {
 
 /**
  * Registers the project's training kernels for backend 'wasm' in `tf`'s kernel registry,
- * replacing wasm's own slow Conv2DBackpropInput. Idempotent: kernels already registered
+ * replacing wasm's own slow Conv2DBackpropInput and Tile. Idempotent: kernels already registered
  * by this function are left alone. Call it before or after the wasm backend initialises
  * (the kernels have no setup step; they look up wasm's kernels when they run).
  * Returns the names of the kernels it registered in this call.
@@ -45,8 +52,16 @@ export function registerWasmTrainingKernels(tf: Tf): string[] {
     const existing = tf.getKernel(kernelName, 'wasm');
     if (isProjectKernel(existing)) continue;
     if (existing !== undefined) tf.unregisterKernel(kernelName, 'wasm');
-    const kernelFunc = Object.assign(factory(tf), { [PROJECT_KERNEL]: true });
-    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+    const kernelFunc = Object.assign(factory(tf, existing), { [PROJECT_KERNEL]: true });
+    // wasm's own kernel's setup (binding its C++ function) must still run when the
+    // backend initialises after this call: our kernels may fall back to it.
+    tf.registerKernel({
+      kernelName,
+      backendName: 'wasm',
+      kernelFunc,
+      ...(existing?.setupFunc && { setupFunc: existing.setupFunc }),
+      ...(existing?.disposeFunc && { disposeFunc: existing.disposeFunc }),
+    });
     registered.push(kernelName);
   }
   return registered;
