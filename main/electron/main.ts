@@ -5,7 +5,7 @@ import { app, BrowserWindow, dialog } from 'electron';
 import { createStudio } from '../services/studio.ts';
 import { confirmQuit } from './dialogs.ts';
 import { registerIpc } from './ipc.ts';
-import { appPaths } from './paths.ts';
+import { appPaths, desktopDataDir } from './paths.ts';
 import { handleProtocols, registerSchemes } from './protocol.ts';
 import { createMainWindow } from './window.ts';
 
@@ -23,7 +23,8 @@ function busyReason(): string | null {
 async function start(): Promise<void> {
   // __dirname is the bundle's folder (dist/electron): build-electron.ts emits CommonJS.
   const paths = appPaths({ bundleDir: __dirname, isPackaged: app.isPackaged, resourcesPath: process.resourcesPath });
-  const studio = await createStudio({ dataDir: app.getPath('userData'), transport: 'electron', sampleDir: paths.sampleDir });
+  const dataDir = desktopDataDir(process.env, app.getPath('userData'));
+  const studio = await createStudio({ dataDir, transport: 'electron', sampleDir: paths.sampleDir });
   handleProtocols(paths.rendererDir, (datasetId, relPath) => studio.thumbnails.thumbnailFile(datasetId, relPath));
   const window = createMainWindow(paths.preload);
   const unregister = registerIpc(studio.api, studio.events, window);

@@ -36,3 +36,12 @@ export function appPaths(input: AppPathsInput): AppPaths {
     sampleDir: input.isPackaged ? path.join(input.resourcesPath, SAMPLE_FOLDER) : path.join(repoDir, 'assets', SAMPLE_FOLDER),
   };
 }
+
+/**
+ * The desktop app's data folder: SIMCLR_STUDIO_DATA_DIR when set (as for the CLI and web
+ * mode, see main/data-dir.ts), else Electron's userData folder, which is the same default
+ * folder main/data-dir.ts computes for the product name.
+ */
+export function desktopDataDir(env: NodeJS.ProcessEnv, userDataDir: string): string {
+  return env.SIMCLR_STUDIO_DATA_DIR ? path.resolve(env.SIMCLR_STUDIO_DATA_DIR) : userDataDir;
+}

@@ -124,7 +124,9 @@ describe('the main-process bundle', () => {
     await fs.symlink(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
     const childFile = path.join(dir, 'child.cjs');
     await fs.writeFile(childFile, CHILD);
-    const child = spawnSync(process.execPath, [childFile, mainBundle!, path.join(dir, 'user-data')], { encoding: 'utf8', timeout: 180_000 });
+    const env = { ...process.env };
+    delete env.SIMCLR_STUDIO_DATA_DIR; // the app must use Electron's userData here
+    const child = spawnSync(process.execPath, [childFile, mainBundle!, path.join(dir, 'user-data')], { encoding: 'utf8', timeout: 180_000, env });
     assert.equal(child.status, 0, `the bundle failed:\n${child.stderr}`);
     result = JSON.parse(child.stdout.trim().split('\n').at(-1)!);
   });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { APP_ENTRY_URL, appContentSecurityPolicy, isAppUrl, isTrustedSender } from '../../main/electron/app-url.ts';
-import { appPaths } from '../../main/electron/paths.ts';
+import { appPaths, desktopDataDir } from '../../main/electron/paths.ts';
 import { createAppHandler, createThumbnailHandler } from '../../main/electron/protocol-handlers.ts';
 import { parseThumbnailUrl } from '../../main/electron/thumb-request.ts';
 import { thumbnailUrl } from '../../main/electron/thumb-url.ts';
@@ -187,5 +187,12 @@ describe('app paths', () => {
     const packaged = appPaths({ bundleDir: path.join(resources, 'app.asar', 'dist', 'electron'), isPackaged: true, resourcesPath: resources });
     assert.equal(packaged.sampleDir, path.join(resources, 'sample-images'));
     assert.equal(packaged.rendererDir, path.join(resources, 'app.asar', 'dist', 'renderer'));
+  });
+
+  it('keeps the data in userData unless SIMCLR_STUDIO_DATA_DIR says otherwise', () => {
+    const userData = path.resolve('/home/me/.config/SimCLR Studio');
+    assert.equal(desktopDataDir({}, userData), userData);
+    assert.equal(desktopDataDir({ SIMCLR_STUDIO_DATA_DIR: '' }, userData), userData);
+    assert.equal(desktopDataDir({ SIMCLR_STUDIO_DATA_DIR: '/srv/studio' }, userData), path.resolve('/srv/studio'));
   });
 });
