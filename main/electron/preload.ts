@@ -17,10 +17,18 @@ const raw = createRawBridge({
 
 // Build window.studio in the page's own world so that rejected calls are the page's
 // Errors with main's `name` (contextBridge would keep only the message). Where that API
-// is unavailable, expose the bridge built here instead: it works, but error names arrive
-// as plain 'Error'.
-if (typeof contextBridge.executeInMainWorld === 'function') {
-  contextBridge.executeInMainWorld({ func: installStudioBridge, args: [raw] });
-} else {
+// is missing or refuses (it is marked experimental), expose the bridge built here
+// instead: it works the same, but error names arrive as plain 'Error'.
+function install(): void {
+  if (typeof contextBridge.executeInMainWorld === 'function') {
+    try {
+      contextBridge.executeInMainWorld({ func: installStudioBridge, args: [raw] });
+      return;
+    } catch (error) {
+      console.warn('SimCLR Studio: executeInMainWorld failed, exposing the bridge from the preload instead:', error);
+    }
+  }
   contextBridge.exposeInMainWorld('studio', installStudioBridge(raw, {}));
 }
+
+install();

@@ -11,7 +11,8 @@ import { createAppHandler, createThumbnailHandler } from './protocol-handlers.ts
  */
 export function registerSchemes(): void {
   protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+    // corsEnabled: Vite's <script type="module" crossorigin> loads in CORS mode.
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true } },
     { scheme: THUMB_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
   ]);
 }

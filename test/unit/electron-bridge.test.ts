@@ -238,31 +238,42 @@ describe('the preload bundle', () => {
     for (const name of [...methodNames, ...bundledEventNames]) assert.ok(source.includes(JSON.stringify(name)), `${name} missing`);
   });
 
-  it('requires nothing but electron, and installs window.studio through executeInMainWorld', async () => {
+  interface ExecutionScript {
+    func: (...args: unknown[]) => unknown;
+    args: unknown[];
+  }
+
+  /**
+   * Evaluates the bundle as Electron's sandboxed preload would, with `contextBridge`
+   * given; returns the modules it required.
+   */
+  function runPreload(contextBridge: Record<string, unknown>): { required: string[] } {
     const ipc = new MemoryIpc();
     registerApiHandlers(ipc, fakeLibrary().api);
-    const required: string[] = [];
-    let script: { func: (...args: unknown[]) => unknown; args: unknown[] } | undefined;
-    const electron = {
-      ipcRenderer: ipc,
-      webUtils: { getPathForFile: (file: File) => `/dropped/${file.name}` },
-      contextBridge: {
-        executeInMainWorld(s: typeof script) {
-          script = s;
-        },
-        exposeInMainWorld() {
-          throw new Error('executeInMainWorld should have been used');
-        },
-      },
-    };
+    const run = { required: [] as string[] };
+    const electron = { ipcRenderer: ipc, webUtils: { getPathForFile: (file: File) => `/dropped/${file.name}` }, contextBridge };
     const module = { exports: {} };
     vm.runInNewContext(source, {
       module,
       exports: module.exports,
+      console,
       require: (name: string) => {
-        required.push(name);
+        run.required.push(name);
         if (name === 'electron') return electron;
         throw new Error(`a sandboxed preload cannot require '${name}'`);
+      },
+    });
+    return run;
+  }
+
+  it('requires nothing but electron, and installs window.studio through executeInMainWorld', async () => {
+    let script: ExecutionScript | undefined;
+    const { required } = runPreload({
+      executeInMainWorld(executed: ExecutionScript) {
+        script = executed;
+      },
+      exposeInMainWorld() {
+        throw new Error('executeInMainWorld should have been used');
       },
     });
     assert.deepEqual(required, ['electron']);
@@ -276,4 +287,34 @@ describe('the preload bundle', () => {
     await assert.rejects(studio.addDataset({ path: '/x' }), (error: Error) => error.name === 'NotFound');
     assert.equal(studio.pathForFile({ name: 'f' } as File), '/dropped/f');
   });
+
+  for (const [what, executeInMainWorld] of [
+    ['is missing', undefined],
+    [
+      'throws',
+      () => {
+        throw new Error('experimental API disabled');
+      },
+    ],
+  ] as const) {
+    it(`falls back to exposeInMainWorld when executeInMainWorld ${what}`, async () => {
+      let exposed: [string, StudioBridge] | undefined;
+      const warn = console.warn;
+      console.warn = () => undefined;
+      try {
+        runPreload({
+          executeInMainWorld,
+          exposeInMainWorld(key: string, api: StudioBridge) {
+            exposed = [key, api];
+          },
+        });
+      } finally {
+        console.warn = warn;
+      }
+      assert.ok(exposed, 'exposeInMainWorld was not called');
+      assert.equal(exposed[0], 'studio');
+      assert.deepEqual(Object.keys(exposed[1]).sort(), expectedBridgeKeys());
+      await assert.rejects(exposed[1].addDataset({ path: '/x' }), { message: "'/x' does not exist" });
+    });
+  }
 });
