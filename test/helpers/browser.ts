@@ -35,12 +35,17 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   return file;
 }
 
-/** Fails the test with the page's console errors, which otherwise go unseen. */
-export function collectPageErrors(page: Page): string[] {
+/**
+ * Collects the page's uncaught errors and console errors, which otherwise go unseen;
+ * a test asserts the list is empty. `expected` console messages (e.g. Chromium logging
+ * the HTTP status of an API call the test made fail on purpose) are left out.
+ */
+export function collectPageErrors(page: Page, expected: readonly RegExp[] = []): string[] {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console error: ${message.text()}`);
+    if (message.type() !== 'error' || expected.some((pattern) => pattern.test(message.text()))) return;
+    errors.push(`console error: ${message.text()}`);
   });
   return errors;
 }

@@ -32,6 +32,8 @@ export class LibraryState {
 
   readonly #studio: StudioBridge;
   readonly #notices: Notices;
+  /** While an add runs: the ids known before it, so the new folder is selected when it appears. */
+  #knownBeforeAdd: ReadonlySet<number> | null = null;
 
   constructor(studio: StudioBridge, notices: Notices) {
     this.#studio = studio;
@@ -53,6 +55,12 @@ export class LibraryState {
     try {
       this.datasets = await this.#studio.listDatasets({});
       this.loaded = true;
+      const known = this.#knownBeforeAdd;
+      const added = known && this.datasets.find((d) => !known.has(d.id));
+      if (added) {
+        this.selectedId = added.id;
+        this.#knownBeforeAdd = null;
+      }
     } catch (error) {
       this.#notices.error(`Could not load the library: ${errorMessage(error)}`);
     }
@@ -69,7 +77,8 @@ export class LibraryState {
       this.#notices.error('Type the path of a folder first.');
       return false;
     }
-    return this.#add(() => this.#studio.addDataset({ path: trimmed }), `Could not add “${trimmed}”`);
+    // The library's messages name the folder, so the prefix does not repeat it.
+    return this.#add(() => this.#studio.addDataset({ path: trimmed }), 'Could not add the folder');
   }
 
   async addSample(): Promise<boolean> {
@@ -107,6 +116,7 @@ export class LibraryState {
 
   async #add(call: () => Promise<ScanResult>, failure: string): Promise<boolean> {
     this.adding = true;
+    this.#knownBeforeAdd = new Set(this.datasets.map((d) => d.id));
     try {
       const result = await call();
       await this.refresh();
@@ -119,6 +129,7 @@ export class LibraryState {
       return false;
     } finally {
       this.adding = false;
+      this.#knownBeforeAdd = null;
     }
   }
 

@@ -7,15 +7,18 @@ export interface Notice {
   text: string;
 }
 
-/** Keep the list short: old messages are dropped once there are this many. */
-const MAX_NOTICES = 4;
+/** Keep the corner calm: old messages are dropped once there are this many. */
+const MAX_NOTICES = 3;
+/** Information fades after this long; errors stay until dismissed. */
+const INFO_LIFETIME_MS = 8000;
 
 export class Notices {
   items = $state<Notice[]>([]);
   #nextId = 1;
 
   info(text: string): void {
-    this.#push('info', text);
+    const id = this.#push('info', text);
+    setTimeout(() => this.dismiss(id), INFO_LIFETIME_MS);
   }
 
   error(text: string): void {
@@ -26,7 +29,9 @@ export class Notices {
     this.items = this.items.filter((notice) => notice.id !== id);
   }
 
-  #push(kind: Notice['kind'], text: string): void {
-    this.items = [...this.items, { id: this.#nextId++, kind, text }].slice(-MAX_NOTICES);
+  #push(kind: Notice['kind'], text: string): number {
+    const id = this.#nextId++;
+    this.items = [...this.items, { id, kind, text }].slice(-MAX_NOTICES);
+    return id;
   }
 }

@@ -1,0 +1,157 @@
+// The library screen in Debian's Chromium against a real `simclr-studio serve`: start
+// empty, try the sample images, add a generated folder (with broken files) by path,
+// see its thumbnails and skipped files, re-scan after a change, remove it (the files
+// stay on disk), and read the data directory in the settings. Screenshots go to
+// test-output/screenshots/library-*.png.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { collectPageErrors, launchChromium, saveScreenshot } from '../helpers/browser.ts';
+import { createTempDir, writeBadInputs, writeImage, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
+import { startServe, type ServeProcess } from '../helpers/serve.ts';
+
+/** Number of images in the grid that have really loaded (decoded, non-zero width). */
+function loadedThumbnails(page: Page): Promise<number> {
+  return page.$$eval('[data-testid="image-grid"] img', (images) =>
+    images.filter((image) => (image as HTMLImageElement).complete && (image as HTMLImageElement).naturalWidth > 0).length,
+  );
+}
+
+async function waitForLoadedThumbnails(page: Page, atLeast: number): Promise<void> {
+  await page.waitForFunction(
+    (n) =>
+      [...document.querySelectorAll('[data-testid="image-grid"] img')].filter(
+        (image) => (image as HTMLImageElement).complete && (image as HTMLImageElement).naturalWidth > 0,
+      ).length >= n,
+    atLeast,
+  );
+}
+
+describe('library screen (browser)', () => {
+  let temp: TempDir;
+  let serve: ServeProcess;
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[];
+  let photos: string;
+  let relPaths: string[];
+  let dataDir: string;
+
+  before(async () => {
+    temp = await createTempDir('simclr-e2e-');
+    photos = path.join(temp.path, 'holiday photos');
+    relPaths = await writeLabelledFolder(photos, { classes: { beach: 5, hills: 5 }, size: 96, format: 'jpeg' });
+    await writeBadInputs(photos, path.join(temp.path, 'outside'));
+    dataDir = path.join(temp.path, 'data');
+    serve = await startServe({ dataDir });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Adding a missing folder is answered 422 on purpose, which Chromium logs.
+    pageErrors = collectPageErrors(page, [/status of 422/]);
+    await page.goto(serve.url);
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (serve) assert.equal(await serve.stop(), 0, 'the server stops cleanly');
+    await temp?.remove();
+  });
+
+  test('an empty library offers the sample images', async () => {
+    await page.getByRole('heading', { name: 'Your library is empty' }).waitFor();
+    await saveScreenshot(page, 'library-empty');
+    await page.getByRole('button', { name: 'Try with sample images' }).click();
+    const folder = page.getByRole('navigation', { name: 'Folders' }).getByRole('button', { name: /sample-images/ });
+    await folder.waitFor();
+    await page.getByRole('tab', { name: 'Images (64)' }).waitFor();
+    await waitForLoadedThumbnails(page, 12);
+    await page.getByRole('status').filter({ hasText: '64 images in the catalogue' }).waitFor();
+  });
+
+  test('adding a folder by path shows its thumbnails', async () => {
+    await page.getByLabel('Folder path').fill(photos);
+    await page.getByRole('button', { name: 'Add folder' }).click();
+    const folder = page.getByRole('navigation', { name: 'Folders' }).getByRole('button', { name: /holiday photos/ });
+    await folder.waitFor();
+    // Selected as soon as it appears, while it is still being scanned.
+    await page.locator('nav[aria-label="Folders"] button[aria-current="true"]', { hasText: 'holiday photos' }).waitFor();
+    await page.getByRole('heading', { name: 'holiday photos' }).waitFor();
+    await waitForLoadedThumbnails(page, relPaths.length);
+    assert.ok((await loadedThumbnails(page)) >= relPaths.length);
+    const captions = await page.$$eval('[data-testid="image-grid"] figcaption', (nodes) => nodes.map((n) => n.textContent));
+    for (const rel of relPaths) assert.ok(captions.includes(path.basename(rel)), `${rel} is in the grid`);
+    assert.match((await folder.textContent()) ?? '', /skipped file/, 'the folder list shows the skipped count');
+    await saveScreenshot(page, 'library-grid');
+  });
+
+  test('the skipped files are listed with their reasons', async () => {
+    const tab = page.getByRole('tab', { name: /^Skipped \(\d+\)$/ });
+    const count = Number(/\((\d+)\)/.exec((await tab.textContent()) ?? '')![1]);
+    assert.ok(count >= 5, `broken files are skipped (got ${count})`);
+    await tab.click();
+    const table = page.getByTestId('skipped-list');
+    await table.waitFor();
+    const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    assert.equal(rows.length, count);
+    const byPath = new Map(rows.map(([file, reason]) => [file!, reason!]));
+    for (const broken of ['bad/empty.jpg', 'bad/notes-renamed.jpg', 'bad/truncated.png', 'bad/bomb.png']) {
+      assert.ok(byPath.has(broken), `${broken} is listed`);
+      assert.ok(byPath.get(broken)!.length > 10, `${broken} has a reason: '${byPath.get(broken)}'`);
+    }
+    await saveScreenshot(page, 'library-skipped');
+    await page.getByRole('tab', { name: /^Images/ }).click();
+  });
+
+  test('re-scanning picks up a new image', async () => {
+    const imagesTab = page.getByRole('tab', { name: /^Images/ });
+    const before = Number(/\((\d+)\)/.exec((await imagesTab.textContent()) ?? '')![1]);
+    await writeImage(path.join(photos, 'beach', 'new-arrival.jpg'), { width: 80, height: 80, format: 'jpeg', seed: 4242 });
+    await page.getByRole('button', { name: 'Re-scan', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: '1 added, 0 changed, 0 removed' }).waitFor();
+    await page.getByRole('tab', { name: `Images (${before + 1})` }).waitFor();
+    await page.locator('[data-testid="image-grid"] figcaption', { hasText: 'new-arrival.jpg' }).waitFor();
+  });
+
+  test('removing a folder asks first and leaves the files on disk', async () => {
+    await page.getByRole('button', { name: 'Remove…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Remove “holiday photos” from the library?' });
+    await dialog.waitFor();
+    assert.match((await dialog.textContent()) ?? '', /The files on disk are not touched/);
+    await saveScreenshot(page, 'library-remove-dialog');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await page.getByRole('navigation', { name: 'Folders' }).getByRole('button', { name: /holiday photos/ }).count(), 1, 'cancel keeps it');
+
+    await page.getByRole('button', { name: 'Remove…' }).click();
+    await dialog.getByRole('button', { name: 'Remove from library' }).click();
+    await page.getByRole('navigation', { name: 'Folders' }).getByRole('button', { name: /holiday photos/ }).waitFor({ state: 'detached' });
+    await page.getByRole('status').filter({ hasText: 'Its files on disk were not touched' }).waitFor();
+    for (const rel of relPaths) assert.ok(existsSync(path.join(photos, rel)), `${rel} is still on disk`);
+    assert.ok(existsSync(path.join(photos, 'bad', 'empty.jpg')), 'even the broken files stay');
+  });
+
+  test('adding a missing folder says so', async () => {
+    const missing = path.join(temp.path, 'no such folder');
+    await page.getByLabel('Folder path').fill(missing);
+    await page.getByRole('button', { name: 'Add folder' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'no such folder' });
+    await alert.waitFor();
+    assert.match((await alert.textContent()) ?? '', /Could not add/);
+  });
+
+  test('the settings show the data directory', async () => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    await dialog.waitFor();
+    assert.equal(await dialog.getByTestId('data-dir').textContent(), dataDir);
+    await saveScreenshot(page, 'library-settings');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
+  test('the page logged no errors', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
