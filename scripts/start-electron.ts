@@ -78,8 +78,9 @@ export function noElectronMessage(reason: string): string {
   );
 }
 
-function downloadTimeoutSeconds(): number {
-  const raw = process.env.SIMCLR_STUDIO_ELECTRON_DOWNLOAD_TIMEOUT_S;
+/** How long Electron's download may take, from SIMCLR_STUDIO_ELECTRON_DOWNLOAD_TIMEOUT_S. */
+export function downloadTimeoutSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.SIMCLR_STUDIO_ELECTRON_DOWNLOAD_TIMEOUT_S;
   if (raw === undefined || raw === '') return DEFAULT_DOWNLOAD_TIMEOUT_S;
   const seconds = Number(raw);
   if (!Number.isFinite(seconds) || seconds <= 0) {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import { DEFAULT_SAMPLE_OPTIONS, makeSampleImages, SAMPLE_LABELS } from '../../scripts/make-sample-images.ts';
-import { electronPackageDir, findElectronBinary, noElectronMessage } from '../../scripts/start-electron.ts';
+import { downloadTimeoutSeconds, electronPackageDir, findElectronBinary, noElectronMessage } from '../../scripts/start-electron.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const SAMPLE_DIR = path.join(ROOT, 'assets', 'sample-images');
@@ -112,6 +112,30 @@ describe('npm start without Electron’s program', () => {
     assert.match(result.stderr, /Electron's program, which is not installed/);
     assert.match(result.stderr, /`npm run serve`/);
     assert.doesNotMatch(result.stderr, /at .*\.js:\d+/, 'no stack trace');
+  });
+
+  it('finds the program only where path.txt points at an existing file', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'simclr-electron-pkg-'));
+    try {
+      assert.equal(findElectronBinary(dir), null, 'no path.txt (never downloaded)');
+      await fs.writeFile(path.join(dir, 'path.txt'), 'electron');
+      assert.equal(findElectronBinary(dir), null, 'path.txt but no dist/ (download interrupted)');
+      await fs.mkdir(path.join(dir, 'dist'));
+      await fs.writeFile(path.join(dir, 'dist', 'electron'), '');
+      assert.equal(findElectronBinary(dir), path.join(dir, 'dist', 'electron'));
+      await fs.writeFile(path.join(dir, 'path.txt'), '');
+      assert.equal(findElectronBinary(dir), null, 'an empty path.txt');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads the download timeout, refusing nonsense with the variable named', () => {
+    assert.equal(downloadTimeoutSeconds({}), 300);
+    assert.equal(downloadTimeoutSeconds({ SIMCLR_STUDIO_ELECTRON_DOWNLOAD_TIMEOUT_S: '20' }), 20);
+    for (const bad of ['0', '-5', 'soon', 'Infinity']) {
+      assert.throws(() => downloadTimeoutSeconds({ SIMCLR_STUDIO_ELECTRON_DOWNLOAD_TIMEOUT_S: bad }), /SIMCLR_STUDIO_ELECTRON_DOWNLOAD_TIMEOUT_S must be a positive number/);
+    }
   });
 
   it('keeps the message short for any reason', () => {
