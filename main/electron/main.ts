@@ -43,19 +43,19 @@ async function start(): Promise<void> {
   // outlive the only page that can see them.
   app.on('window-all-closed', () => app.quit());
 
+  // Quitting waits once for the studio to finish writing (SQLite, checkpoints); a
+  // second quit request while it closes waits for the same close.
   let closed = false;
+  let closing: Promise<void> | null = null;
   app.on('will-quit', (event) => {
     if (closed) return;
     event.preventDefault();
-    unregister();
-    // Let the studio finish writing (SQLite, checkpoints) before the process exits.
-    void studio
-      .close()
-      .catch((error: unknown) => console.error('SimCLR Studio: closing the library failed:', error))
-      .finally(() => {
-        closed = true;
-        app.quit();
-      });
+    closing ??= (async () => {
+      unregister();
+      await studio.close().catch((error: unknown) => console.error('SimCLR Studio: closing the library failed:', error));
+      closed = true;
+      app.quit();
+    })();
   });
 }
 
