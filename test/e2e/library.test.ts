@@ -141,6 +141,19 @@ describe('library screen (browser)', () => {
     assert.match((await alert.textContent()) ?? '', /Could not add/);
   });
 
+  test('dropping a folder in the browser explains that its path must be typed', async () => {
+    const dataTransfer = await page.evaluateHandle(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['x'], 'photos', { type: '' }));
+      return transfer;
+    });
+    const zone = page.getByRole('region', { name: 'Add a folder of images' });
+    await zone.dispatchEvent('dragenter', { dataTransfer });
+    await zone.dispatchEvent('drop', { dataTransfer });
+    await page.getByRole('status').filter({ hasText: 'Type the folder’s path instead' }).waitFor();
+    assert.equal(await page.getByRole('navigation', { name: 'Folders' }).getByRole('button').count(), 1, 'nothing was added');
+  });
+
   test('the settings show the data directory', async () => {
     await page.getByRole('button', { name: 'Settings' }).click();
     const dialog = page.getByRole('dialog', { name: 'Settings' });

@@ -68,8 +68,23 @@ describe('virtualised thumbnail grid (browser)', () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     pageErrors = collectPageErrors(page);
     await page.goto(serve.url);
+    // Record every state of any progress bar, however briefly it is shown.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { progressTexts: string[] }).progressTexts = seen;
+      new MutationObserver(() => {
+        for (const bar of document.querySelectorAll('[role="progressbar"]')) seen.push(`${bar.getAttribute('aria-label')}: ${bar.getAttribute('aria-valuetext')}`);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    });
     await page.getByLabel('Folder path').fill(folder);
     await page.getByRole('button', { name: 'Add folder' }).click();
+    // A picture of the scan in progress, for people to look at (asserted below from the record).
+    await page
+      .locator('[role="progressbar"]')
+      .first()
+      .waitFor({ timeout: 10000 })
+      .then(() => saveScreenshot(page, 'grid-scanning'))
+      .catch(() => undefined);
     await page.getByRole('tab', { name: 'Images (3,000)' }).waitFor();
     await page.waitForSelector('[data-testid="image-grid"] [role="listitem"]');
   });
@@ -78,6 +93,15 @@ describe('virtualised thumbnail grid (browser)', () => {
     await browser?.close();
     if (serve) assert.equal(await serve.stop(), 0);
     await temp?.remove();
+  });
+
+  test('a progress bar followed the scan', async () => {
+    const texts = await page.evaluate(() => (window as unknown as { progressTexts: string[] }).progressTexts);
+    assert.ok(
+      texts.some((text) => /^Scanning many: [\d,]+ of 3,000 files read/.test(text)),
+      `progress of the 3,000 files was shown; saw: ${JSON.stringify([...new Set(texts)].slice(0, 5))}`,
+    );
+    assert.equal(await page.locator('[role="progressbar"]').count(), 0, 'and went away when the scan finished');
   });
 
   test('only a window of the 3,000 tiles is in the DOM at the top', async () => {
