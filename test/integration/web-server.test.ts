@@ -153,7 +153,10 @@ describe('web server', () => {
     const page = await request(server.port, { path: `/?token=${server.token}` });
     assert.equal(page.status, 200);
     assert.match(String(page.headers['content-type']), /text\/html/);
-    assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
+    const csp = String(page.headers['content-security-policy']);
+    assert.match(csp, /script-src 'self'(;|$)/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.match(csp, new RegExp(`connect-src 'self' ws://127\\.0\\.0\\.1:${server.port}`));
     assert.equal(page.headers['referrer-policy'], 'no-referrer');
     const cookie = String(page.headers['set-cookie']?.[0]).split(';')[0]!;
     assert.match(cookie, new RegExp(`^simclr_studio_token_${server.port}=`));
