@@ -7,13 +7,14 @@
 //   - PyTorch on the identical stage (bench/reference/kernels_conv_backprop.py) when
 //     Debian's python3-torch is installed,
 // then the gradient kernels alone against the forward convolution of the same shape.
-// Prints milliseconds and ratios; asserts nothing (DESIGN.md §5: no timed tests).
+// Prints CPU milliseconds and ratios; asserts nothing (DESIGN.md §5: no timed tests).
 //
 //   node_modules/.bin/node bench/kernels-conv-backprop.ts [--batch 32] [--size 32]
 //       [--channels 16] [--iters 5] [--cpu-iters 2] [--no-cpu] [--no-torch]
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { registerWasmTrainingKernels } from '../worker/kernels/index.ts';
@@ -67,7 +68,11 @@ function stageLoss(x: tf.Tensor4D, w: Weights): tf.Scalar {
   return tf.relu(tf.add(main, shortcut)).square().mean() as tf.Scalar;
 }
 
-/** Median wall time in ms of `iters` runs of `f` after one warm-up run. */
+/**
+ * Median CPU time in ms (user + system of this process) of `iters` runs of `f` after one
+ * warm-up run. CPU time rather than wall time: the wasm backend runs on this thread
+ * alone, and on a shared machine wall time mostly measures the neighbours.
+ */
 function timeMs(iters: number, f: () => tf.Tensor[]): number {
   const run = () => {
     const outs = tf.tidy(f);
@@ -77,9 +82,10 @@ function timeMs(iters: number, f: () => tf.Tensor[]): number {
   run();
   const times: number[] = [];
   for (let i = 0; i < iters; i++) {
-    const t0 = performance.now();
+    const start = process.cpuUsage();
     run();
-    times.push(performance.now() - t0);
+    const used = process.cpuUsage(start);
+    times.push((used.user + used.system) / 1000);
   }
   times.sort((p, q) => p - q);
   return times[Math.floor(times.length / 2)]!;
@@ -102,7 +108,7 @@ async function main(): Promise<void> {
   const nativeBackpropInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
   registerWasmTrainingKernels(tf);
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  console.log(`ResNet stage fwd+bwd, batch ${B}, ${S}×${S}×${C} → ${S / 2}×${S / 2}×${2 * C}; wasm SIMD ${simd}, 1 thread`);
+  console.log(`ResNet stage fwd+bwd (median CPU ms), batch ${B}, ${S}×${S}×${C} → ${S / 2}×${S / 2}×${2 * C}; wasm SIMD ${simd}, 1 thread`);
 
   const results: Record<string, number> = {};
   results.wasmProject = timeMs(ITERS, stageStep);
@@ -127,12 +133,14 @@ async function main(): Promise<void> {
   if (!flags['no-torch']) {
     const script = fileURLToPath(new URL('./reference/kernels_conv_backprop.py', import.meta.url));
     const args = [script, '--batch', String(B), '--size', String(S), '--channels', String(C), '--iters', String(ITERS)];
-    const py = spawnSync('python3', args, { encoding: 'utf8' });
+    // Debian's python3-torch is installed for the system interpreter, which a pyenv or
+    // venv `python3` on PATH does not see; $PYTHON overrides.
+    const python = process.env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+    const py = spawnSync(python, args, { encoding: 'utf8' });
     const last = py.stdout?.trim().split('\n').at(-1) ?? '';
     if (py.status === 0 && last.startsWith('{')) {
-      const torch = JSON.parse(last) as { ms_1_thread: number; ms_all_threads: number; threads: number; version: string };
-      console.log(`PyTorch ${torch.version}, 1 thread               ${fmt(torch.ms_1_thread)}  (wasm is ${ratio(results.wasmProject, torch.ms_1_thread)} slower)`);
-      console.log(`PyTorch, ${torch.threads} threads                      ${fmt(torch.ms_all_threads)}  (wasm is ${ratio(results.wasmProject, torch.ms_all_threads)} slower)`);
+      const torch = JSON.parse(last) as { ms: number; version: string };
+      console.log(`PyTorch ${torch.version} (CPU, 1 thread)         ${fmt(torch.ms)}  (wasm takes ${ratio(results.wasmProject, torch.ms)} as long)`);
     } else {
       console.log(`PyTorch reference not run: ${(py.stderr || py.error?.message || 'no output').trim().split('\n').at(-1)}`);
     }
@@ -143,7 +151,7 @@ async function main(): Promise<void> {
 
 /** Each gradient kernel against the forward convolution of the same shape, on wasm. */
 async function kernelTable(): Promise<void> {
-  console.log(`\nwasm kernels alone (batch ${B}), median ms; ratio = kernel / forward conv of the same shape`);
+  console.log(`\nwasm kernels alone (batch ${B}), median CPU ms; ratio = kernel / forward conv of the same shape`);
   const shapes: Array<[string, number, number, number, number, number]> = [
     // label, side, k, cin, cout, stride
     ['3×3 s1', S, 3, C, C, 1],

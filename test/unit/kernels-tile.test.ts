@@ -29,7 +29,7 @@ describe('wasm Tile matches cpu', () => {
       test(`tile([${shape}], [${reps}]) ${dtype}`, async () => {
         const size = shape.reduce((a, b) => a * b, 1);
         const values = Array.from(seededValues(size, 11), (v) => (dtype === 'bool' ? v > 0 : Math.round(v * 100)));
-        const compute = () => [tf.tile(tf.tensor(values, shape, dtype), reps).cast('float32')];
+        const compute = () => [tf.tile(tf.tensor(values as number[] | boolean[], shape, dtype), reps).cast('float32')];
         const [cpu] = await runOn('cpu', compute);
         const [wasm] = await runOn('wasm', compute);
         assert.deepEqual(Array.from(wasm!), Array.from(cpu!));
