@@ -147,6 +147,16 @@ test('bad input is refused with a message naming the problem; no tensors leak', 
   assert.throws(() => augmentPair(rgba, IDENTITY, 8, rng), /must be \[N, H, W, 3\] RGB pixels, got shape \[1,8,8,4\]/);
   const rgb = tf.zeros([1, 8, 8, 3]) as tf.Tensor4D;
   assert.throws(() => augmentPair(rgb, IDENTITY, 0, rng), /output size must be a positive integer/);
+  for (const [bad, message] of [
+    [{ cropScale: [0, 1] }, /augment.cropScale must be \[low, high\] with 0 < low/],
+    [{ cropScale: [0.5, 1.5] }, /augment.cropScale .* got \[0.5, 1.5\]/],
+    [{ cropRatio: [-1, 2] }, /augment.cropRatio/],
+    [{ blurSigma: [0, 1] }, /augment.blurSigma/],
+    [{ flipP: 1.5 }, /augment.flipP must be a probability/],
+    [{ jitterStrength: Number.NaN }, /augment.jitterStrength must be a number/],
+  ] as const) {
+    assert.throws(() => augmentPair(rgb, { ...IDENTITY, ...bad } as AugmentConfig, 8, rng), message);
+  }
   const before = tf.memory().numTensors;
   const views = augmentPair(rgb, { ...IDENTITY, jitterP: 1, grayscaleP: 0.5, blurP: 1 }, 24, rng);
   tf.dispose(views);

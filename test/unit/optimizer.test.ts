@@ -149,6 +149,18 @@ test('state export/import: a restored optimiser continues exactly like the origi
   }
 });
 
+test('a missing gradient is refused before any parameter changes', () => {
+  const first = param('m/kernel', [1, 2], [1, 2]);
+  const second = param('m2/kernel', [3, 4], [1, 2]);
+  const optimizer = createOptimizer({ optimizer: 'sgd', lr: 0.1, weightDecay: 0, momentum: 0 }, [first, second]);
+  const grad = tf.ones([1, 2]);
+  assert.throws(() => optimizer.applyGradients({ [first.variable.name]: grad }), /no gradient for parameter 'm2\/kernel'/);
+  assert.deepEqual(values(first), [1, 2]);
+  assert.equal(optimizer.getStep(), 0);
+  grad.dispose();
+  optimizer.dispose();
+});
+
 test('a foreign state is refused with a message naming the entry, and changes nothing', () => {
   const kernel = param('f/kernel', [1, 2], [1, 2]);
   const optimizer = createOptimizer({ optimizer: 'sgd', lr: 0.1, weightDecay: 0, momentum: 0.9 }, [kernel]);
@@ -181,5 +193,8 @@ test('bad configuration and learning rates are refused by name; updates do not l
   step(optimizer, [kernel], [[1, 1]]);
   assert.equal(tf.memory().numTensors, before);
   assert.throws(() => optimizer.applyGradients({}), /no gradient for parameter 'b\/kernel'/);
+  const wrong = tf.ones([2, 1]);
+  assert.throws(() => optimizer.applyGradients({ [kernel.variable.name]: wrong }), /gradient of 'b\/kernel' has shape \[2,1\], the parameter \[1,2\]/);
+  wrong.dispose();
   optimizer.dispose();
 });

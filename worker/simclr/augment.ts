@@ -53,6 +53,27 @@ export function renderViews(
   });
 }
 
+/**
+ * Checks the values the samplers rely on (the config schema only checks some of them), so
+ * a bad setting fails here with its name instead of producing NaN boxes or kernels.
+ */
+export function validateAugmentConfig(augment: AugmentConfig): void {
+  const range = (name: keyof AugmentConfig, [low, high]: readonly [number, number], min: number, max: number, minOpen: boolean) => {
+    const ok = Number.isFinite(low) && Number.isFinite(high) && (minOpen ? low > min : low >= min) && low <= high && high <= max;
+    if (!ok) throw new Error(`augment.${name} must be [low, high] with ${min} ${minOpen ? '<' : '≤'} low ≤ high ≤ ${max}, got [${low}, ${high}]`);
+  };
+  range('cropScale', augment.cropScale, 0, 1, true);
+  range('cropRatio', augment.cropRatio, 0, Infinity, true);
+  range('blurSigma', augment.blurSigma, 0, Infinity, true);
+  for (const name of ['flipP', 'jitterP', 'grayscaleP', 'blurP'] as const) {
+    const p = augment[name];
+    if (!(p >= 0 && p <= 1)) throw new Error(`augment.${name} must be a probability in [0, 1], got ${p}`);
+  }
+  if (!(augment.jitterStrength >= 0) || !Number.isFinite(augment.jitterStrength)) {
+    throw new Error(`augment.jitterStrength must be a number ≥ 0, got ${augment.jitterStrength}`);
+  }
+}
+
 function validate(images: tf.Tensor4D, outputSize: number): void {
   if (images.rank !== 4 || images.shape[3] !== 3) {
     throw new Error(`augmentPair: images must be [N, H, W, 3] RGB pixels, got shape [${images.shape}]`);
@@ -73,6 +94,7 @@ function validate(images: tf.Tensor4D, outputSize: number): void {
  */
 export function augmentPair(images: tf.Tensor4D, config: AugmentConfig, outputSize: number, rng: Rng): [tf.Tensor4D, tf.Tensor4D] {
   validate(images, outputSize);
+  validateAugmentConfig(config);
   const [n, height, width] = images.shape;
   const plans: ViewPlan[] = new Array(2 * n);
   for (let i = 0; i < n; i++) {

@@ -140,9 +140,16 @@ class SlotOptimizer implements SimclrOptimizer {
 
   applyGradients(grads: tf.NamedTensorMap): void {
     const step = this.step + 1;
+    // Check every gradient first, so a missing one cannot leave a half-applied update.
     for (const p of this.params) {
       const grad = grads[p.variable.name];
       if (!grad) throw new Error(`no gradient for parameter '${p.name}' (variable ${p.variable.name})`);
+      if (!tf.util.arraysEqual(grad.shape, p.variable.shape)) {
+        throw new Error(`gradient of '${p.name}' has shape [${grad.shape}], the parameter [${p.variable.shape}]`);
+      }
+    }
+    for (const p of this.params) {
+      const grad = grads[p.variable.name]!;
       const slots = this.slots.get(p.name)!;
       tf.tidy(() => {
         const next = this.rule.update({ param: p.variable, grad, slots, lr: this.lr, step, decay: !isExcludedFromDecay(p) });
