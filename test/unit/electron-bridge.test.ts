@@ -1,7 +1,8 @@
-// The Electron IPC transport without Electron: the real main-side handlers
-// (ipc-handlers.ts), the real preload halves (raw-bridge.ts, main-world-bridge.ts) and the
-// real preload BUNDLE, connected by an in-memory IPC pair that clones every message the
-// way Electron's structured clone does (so a non-serialisable value would fail here too).
+// The Electron IPC transport without Electron: the real studio (SQLite in a temp folder,
+// the shipped sample images), the real main-side handlers (ipc-handlers.ts), the real
+// preload halves (raw-bridge.ts, main-world-bridge.ts) and the real preload BUNDLE,
+// connected by an in-memory IPC pair that clones every message the way Electron's
+// structured clone does (so a non-serialisable value would fail here too).
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs/promises';
@@ -10,14 +11,14 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import vm from 'node:vm';
 import type { StudioBridge } from '../../main/api/bridge.ts';
-import { eventNames, methodInputs, type StudioApi, type StudioEvents } from '../../main/api/contract.ts';
-import type { StudioEventSource } from '../../main/api/web-events.ts';
+import { eventNames, methodInputs, type ScanProgress } from '../../main/api/contract.ts';
 import type { IpcSenderInfo } from '../../main/electron/app-url.ts';
 import { eventChannel, PICK_FOLDER_CHANNEL } from '../../main/electron/channels.ts';
 import { eventNames as bundledEventNames, methodNames } from '../../main/electron/contract-names.ts';
 import { forwardEvents, handleTrusted, registerApiHandlers, type IpcMainLike } from '../../main/electron/ipc-handlers.ts';
 import { installStudioBridge } from '../../main/electron/main-world-bridge.ts';
 import { createRawBridge, type PreloadIpc } from '../../main/electron/raw-bridge.ts';
+import { createStudio, type Studio } from '../../main/services/studio.ts';
 import { buildElectron } from '../../scripts/build-electron.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -56,107 +57,109 @@ class MemoryIpc implements IpcMainLike, PreloadIpc {
   }
 }
 
-/** A small in-memory library standing in for the studio: the transport is under test. */
-function fakeLibrary() {
-  const calls: string[] = [];
-  const api: StudioApi = {
-    async getAppInfo() {
-      calls.push('getAppInfo');
-      return { version: '0.1.0', dataDir: '/data', transport: 'electron', platform: 'linux' };
-    },
-    async listDatasets() {
-      calls.push('listDatasets');
-      return [];
-    },
-    async addDataset({ path: folder }) {
-      calls.push('addDataset');
-      const error = new Error(`'${folder}' does not exist`);
-      error.name = 'NotFound';
-      throw error;
-    },
-    async addSampleDataset() {
-      return { datasetId: 1, images: 64, added: 64, changed: 0, removed: 0, skipped: [], cancelled: false };
-    },
-    async rescanDataset({ datasetId }) {
-      return { datasetId, images: 0, added: 0, changed: 0, removed: 0, skipped: [], cancelled: false };
-    },
-    async cancelScan() {},
-    async removeDataset() {},
-    async listImages({ offset }) {
-      return { total: 0, offset, images: [] };
-    },
-    async listSkipped() {
-      return [{ path: 'bad.jpg', reason: 'not an image' }];
-    },
-  };
-  const emitter = new EventEmitter();
-  const events: StudioEventSource = {
-    on(name, callback) {
-      emitter.on(name, callback);
-      return () => emitter.off(name, callback);
-    },
-  };
-  const emit = <E extends keyof StudioEvents>(name: E, payload: StudioEvents[E]) => emitter.emit(name, payload);
-  return { api, events, emit, calls, listenerCount: (name: string) => emitter.listenerCount(name) };
+const SHIPPED_SAMPLES = path.join(ROOT, 'assets', 'sample-images');
+/** Two images of each shipped class: enough for the transport, quick to scan. */
+const SAMPLES_PER_CLASS = 2;
+
+let dataRoot = '';
+let sampleDir = '';
+let sampleCount = 0;
+let studioCount = 0;
+const studios: Studio[] = [];
+
+/** A real studio in its own fresh data folder (closed and deleted after the tests). */
+async function newStudio(): Promise<Studio> {
+  const studio = await createStudio({
+    dataDir: path.join(dataRoot, `studio-${++studioCount}`),
+    transport: 'electron',
+    sampleDir,
+    thumbnailsAfterScan: false,
+  });
+  studios.push(studio);
+  return studio;
 }
 
-function connect() {
+/** The studio and the page's window.studio, joined by the in-memory IPC pair. */
+async function connect() {
   const ipc = new MemoryIpc();
-  const library = fakeLibrary();
-  registerApiHandlers(ipc, library.api);
+  const studio = await newStudio();
+  registerApiHandlers(ipc, studio.api);
   handleTrusted(ipc, PICK_FOLDER_CHANNEL, async () => ({ ok: true, value: '/picked/folder' }));
-  const stopEvents = forwardEvents(library.events, eventNames, (channel, payload) => ipc.send(channel, payload));
+  const stopEvents = forwardEvents(studio.events, eventNames, (channel, payload) => ipc.send(channel, payload));
   const raw = createRawBridge({ ipc, pathForFile: (file) => `/dropped/${file.name}`, methods: methodNames, events: bundledEventNames });
   const page: { studio?: StudioBridge } = {};
-  const studio = installStudioBridge(raw, page);
-  return { ipc, library, studio, page, stopEvents };
+  const bridge = installStudioBridge(raw, page);
+  return { ipc, studio, bridge, page, stopEvents };
 }
+
+before(async () => {
+  dataRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'simclr-bridge-'));
+  sampleDir = path.join(dataRoot, 'samples');
+  for (const label of await fs.readdir(SHIPPED_SAMPLES)) {
+    await fs.mkdir(path.join(sampleDir, label), { recursive: true });
+    for (const file of (await fs.readdir(path.join(SHIPPED_SAMPLES, label))).sort().slice(0, SAMPLES_PER_CLASS)) {
+      await fs.copyFile(path.join(SHIPPED_SAMPLES, label, file), path.join(sampleDir, label, file));
+      sampleCount++;
+    }
+  }
+});
+after(async () => {
+  for (const studio of studios) await studio.close();
+  await fs.rm(dataRoot, { recursive: true, force: true });
+});
 
 function expectedBridgeKeys(): string[] {
   const subscriptions = eventNames.map((e) => `on${e[0]!.toUpperCase()}${e.slice(1)}`);
   return [...Object.keys(methodInputs), ...subscriptions, ...HELPERS].sort();
 }
 
-describe('Electron bridge (in-memory IPC)', () => {
-  it('exposes exactly one function per contract method and event, plus the three helpers', () => {
-    const { studio, ipc } = connect();
-    assert.deepEqual(Object.keys(studio).sort(), expectedBridgeKeys());
-    for (const key of Object.keys(studio)) assert.equal(typeof (studio as unknown as Record<string, unknown>)[key], 'function', key);
+describe('Electron bridge (real studio, in-memory IPC)', () => {
+  it('exposes exactly one function per contract method and event, plus the three helpers', async () => {
+    const { bridge, ipc } = await connect();
+    assert.deepEqual(Object.keys(bridge).sort(), expectedBridgeKeys());
+    for (const key of Object.keys(bridge)) assert.equal(typeof (bridge as unknown as Record<string, unknown>)[key], 'function', key);
     // One main-side handler per method, plus the dialog: nothing else is reachable.
     assert.equal(ipc.handlers.size, Object.keys(methodInputs).length + 1);
   });
 
-  it('installs window.studio read-only and frozen', () => {
-    const { studio, page } = connect();
-    assert.equal(page.studio, studio);
-    assert.ok(Object.isFrozen(studio));
+  it('installs window.studio read-only and frozen', async () => {
+    const { bridge, page } = await connect();
+    assert.equal(page.studio, bridge);
+    assert.ok(Object.isFrozen(bridge));
     assert.throws(() => {
       (page as Record<string, unknown>).studio = {};
     }, TypeError);
   });
 
-  it('calls a method and resolves with its value', async () => {
-    const { studio, library } = connect();
-    assert.deepEqual(await studio.getAppInfo({}), { version: '0.1.0', dataDir: '/data', transport: 'electron', platform: 'linux' });
-    assert.deepEqual(await studio.listSkipped({ datasetId: 3 }), [{ path: 'bad.jpg', reason: 'not an image' }]);
-    assert.deepEqual(library.calls, ['getAppInfo']);
+  it('calls methods and resolves with their values', async () => {
+    const { bridge, studio } = await connect();
+    const info = await bridge.getAppInfo({});
+    assert.equal(info.transport, 'electron');
+    assert.equal(info.dataDir, studio.dataDir);
+    const added = await bridge.addSampleDataset({});
+    assert.equal(added.images, sampleCount);
+    const page = await bridge.listImages({ datasetId: added.datasetId, offset: 0, limit: 5 });
+    assert.equal(page.total, sampleCount);
+    assert.equal(page.images.length, 5);
+    assert.deepEqual(await bridge.listSkipped({ datasetId: added.datasetId }), []);
   });
 
-  it('rethrows a service error as an Error with its name and message', async () => {
-    const { studio } = connect();
-    await assert.rejects(studio.addDataset({ path: '/no/such/folder' }), (error: unknown) => {
+  it("rethrows the studio's error as an Error with its name and message", async () => {
+    const { bridge } = await connect();
+    const missing = path.join(dataRoot, 'no such folder');
+    await assert.rejects(bridge.addDataset({ path: missing }), (error: unknown) => {
       assert.ok(error instanceof Error);
-      assert.equal(error.name, 'NotFound');
-      assert.equal(error.message, "'/no/such/folder' does not exist");
+      assert.equal(error.name, 'LibraryError');
+      assert.equal(error.message, `The folder '${missing}' does not exist.`);
       return true;
     });
   });
 
-  it('rejects invalid input before the service sees it, naming the field', async () => {
-    const { studio, library } = connect();
-    await assert.rejects(studio.addDataset({ path: '' }), { name: 'InvalidInput', message: /path: a folder path is required/ });
-    await assert.rejects(studio.listImages({ datasetId: -1, offset: 0, limit: 10 }), { name: 'InvalidInput', message: /datasetId/ });
-    assert.deepEqual(library.calls, []);
+  it('rejects invalid input before the studio sees it, naming the field', async () => {
+    const { bridge } = await connect();
+    await assert.rejects(bridge.addDataset({ path: '' }), { name: 'InvalidInput', message: /path: a folder path is required/ });
+    await assert.rejects(bridge.listImages({ datasetId: -1, offset: 0, limit: 10 }), { name: 'InvalidInput', message: /datasetId/ });
+    await assert.rejects(bridge.listImages({ datasetId: 1, offset: 0, limit: 10_000 }), { name: 'InvalidInput', message: /limit/ });
   });
 
   for (const [what, sender] of [
@@ -166,43 +169,53 @@ describe('Electron bridge (in-memory IPC)', () => {
     ['a destroyed frame', { senderFrame: null }],
   ] as const) {
     it(`refuses calls from ${what} without running them`, async () => {
-      const { studio, ipc, library } = connect();
+      const { bridge, ipc } = await connect();
       ipc.sender = sender;
-      await assert.rejects(studio.getAppInfo({}), { name: 'Forbidden' });
-      await assert.rejects(studio.pickFolder(), { name: 'Forbidden' });
-      assert.deepEqual(library.calls, []);
+      await assert.rejects(bridge.addSampleDataset({}), { name: 'Forbidden' });
+      await assert.rejects(bridge.pickFolder(), { name: 'Forbidden' });
+      ipc.sender = { senderFrame: { url: APP_PAGE, parent: null } };
+      assert.deepEqual(await bridge.listDatasets({}), [], 'the refused call added a dataset');
     });
   }
 
-  it('delivers events to onXxx subscribers (payload only) until they unsubscribe', () => {
-    const { studio, library } = connect();
-    const received: unknown[][] = [];
-    const unsubscribe = studio.onScanProgress((...args) => received.push(args));
-    const progress = { datasetId: 1, phase: 'reading', processed: 3, total: 10, added: 3, changed: 0, removed: 0, skipped: 0, message: null } as const;
-    library.emit('scanProgress', progress);
+  it('delivers events to onXxx subscribers (payload only) until they unsubscribe', async () => {
+    const { bridge } = await connect();
+    const progress: unknown[][] = [];
+    const changes: unknown[][] = [];
+    const unsubscribe = bridge.onScanProgress((...args) => progress.push(args));
+    bridge.onDatasetsChanged((...args) => changes.push(args));
+    const { datasetId } = await bridge.addSampleDataset({});
     unsubscribe();
-    library.emit('scanProgress', { ...progress, processed: 4 });
-    assert.deepEqual(received, [[progress]]);
+    assert.ok(progress.length > 0, 'no scanProgress event arrived');
+    assert.ok(progress.every((args) => args.length === 1), 'the IPC event object reached the page');
+    const last = progress.at(-1)![0] as ScanProgress;
+    assert.equal(last.datasetId, datasetId);
+    assert.equal(last.phase, 'done');
+    assert.ok(changes.length > 0, 'no datasetsChanged event arrived');
+    const seen = progress.length;
+    await bridge.rescanDataset({ datasetId });
+    assert.equal(progress.length, seen, 'an unsubscribed callback was called');
   });
 
-  it('stops forwarding when the window goes away', () => {
-    const { library, stopEvents } = connect();
-    assert.equal(library.listenerCount('scanProgress'), 1);
+  it('stops forwarding when the window goes away', async () => {
+    const { bridge, ipc, stopEvents } = await connect();
+    let delivered = 0;
+    ipc.rendererSide.on(eventChannel('scanProgress'), () => delivered++);
     stopEvents();
-    assert.equal(library.listenerCount('scanProgress'), 0);
-    assert.equal(library.listenerCount('datasetsChanged'), 0);
+    await bridge.addSampleDataset({});
+    assert.equal(delivered, 0);
   });
 
-  it('refuses a subscription without a callback', () => {
-    const { studio } = connect();
-    assert.throws(() => studio.onDatasetsChanged(undefined as never), { name: 'TypeError', message: /onDatasetsChanged/ });
+  it('refuses a subscription without a callback', async () => {
+    const { bridge } = await connect();
+    assert.throws(() => bridge.onDatasetsChanged(undefined as never), { name: 'TypeError', message: /onDatasetsChanged/ });
   });
 
   it('provides the helpers: picked folder, dropped path, thumbnail URL', async () => {
-    const { studio } = connect();
-    assert.equal(await studio.pickFolder(), '/picked/folder');
-    assert.equal(studio.pathForFile({ name: 'photos' } as File), '/dropped/photos');
-    assert.equal(studio.thumbnailUrl(7, 'a b/ü 😀.jpg'), 'studio-thumb://thumb/7/a%20b/%C3%BC%20%F0%9F%98%80.jpg');
+    const { bridge } = await connect();
+    assert.equal(await bridge.pickFolder(), '/picked/folder');
+    assert.equal(bridge.pathForFile({ name: 'photos' } as File), '/dropped/photos');
+    assert.equal(bridge.thumbnailUrl(7, 'a b/ü 😀.jpg'), 'studio-thumb://thumb/7/a%20b/%C3%BC%20%F0%9F%98%80.jpg');
   });
 
   it('routes events on one channel per event name', () => {
@@ -214,11 +227,11 @@ describe('installStudioBridge is self-contained (it is serialised into the page)
   it('works when rebuilt from its source text alone', async () => {
     const isolated = new Function(`return (${installStudioBridge.toString()});`)() as typeof installStudioBridge;
     const ipc = new MemoryIpc();
-    registerApiHandlers(ipc, fakeLibrary().api);
+    registerApiHandlers(ipc, (await newStudio()).api);
     const raw = createRawBridge({ ipc, pathForFile: () => '', methods: methodNames, events: bundledEventNames });
-    const studio = isolated(raw, {});
-    assert.deepEqual(Object.keys(studio).sort(), expectedBridgeKeys());
-    await assert.rejects(studio.addDataset({ path: '/x' }), { name: 'NotFound' });
+    const bridge = isolated(raw, {});
+    assert.deepEqual(Object.keys(bridge).sort(), expectedBridgeKeys());
+    await assert.rejects(bridge.addDataset({ path: '/no/such/folder' }), { name: 'LibraryError' });
   });
 });
 
@@ -247,9 +260,9 @@ describe('the preload bundle', () => {
    * Evaluates the bundle as Electron's sandboxed preload would, with `contextBridge`
    * given; returns the modules it required.
    */
-  function runPreload(contextBridge: Record<string, unknown>): { required: string[] } {
+  async function runPreload(contextBridge: Record<string, unknown>): Promise<{ required: string[] }> {
     const ipc = new MemoryIpc();
-    registerApiHandlers(ipc, fakeLibrary().api);
+    registerApiHandlers(ipc, (await newStudio()).api);
     const run = { required: [] as string[] };
     const electron = { ipcRenderer: ipc, webUtils: { getPathForFile: (file: File) => `/dropped/${file.name}` }, contextBridge };
     const module = { exports: {} };
@@ -268,7 +281,7 @@ describe('the preload bundle', () => {
 
   it('requires nothing but electron, and installs window.studio through executeInMainWorld', async () => {
     let script: ExecutionScript | undefined;
-    const { required } = runPreload({
+    const { required } = await runPreload({
       executeInMainWorld(executed: ExecutionScript) {
         script = executed;
       },
@@ -281,11 +294,11 @@ describe('the preload bundle', () => {
     // Electron serialises func: run it from its text in a separate context (the page).
     const page = vm.createContext({});
     const func = vm.runInContext(`(${script.func.toString()})`, page) as (raw: unknown) => StudioBridge;
-    const studio = func(...(script.args as [unknown]));
+    const bridge = func(...(script.args as [unknown]));
     assert.equal(vm.runInContext('typeof globalThis.studio', page), 'object');
-    assert.deepEqual(Object.keys(studio).sort(), expectedBridgeKeys());
-    await assert.rejects(studio.addDataset({ path: '/x' }), (error: Error) => error.name === 'NotFound');
-    assert.equal(studio.pathForFile({ name: 'f' } as File), '/dropped/f');
+    assert.deepEqual(Object.keys(bridge).sort(), expectedBridgeKeys());
+    await assert.rejects(bridge.addDataset({ path: '/no/such/folder' }), (error: Error) => error.name === 'LibraryError');
+    assert.equal(bridge.pathForFile({ name: 'f' } as File), '/dropped/f');
   });
 
   for (const [what, executeInMainWorld] of [
@@ -302,7 +315,7 @@ describe('the preload bundle', () => {
       const warn = console.warn;
       console.warn = () => undefined;
       try {
-        runPreload({
+        await runPreload({
           executeInMainWorld,
           exposeInMainWorld(key: string, api: StudioBridge) {
             exposed = [key, api];
@@ -314,7 +327,7 @@ describe('the preload bundle', () => {
       assert.ok(exposed, 'exposeInMainWorld was not called');
       assert.equal(exposed[0], 'studio');
       assert.deepEqual(Object.keys(exposed[1]).sort(), expectedBridgeKeys());
-      await assert.rejects(exposed[1].addDataset({ path: '/x' }), { message: "'/x' does not exist" });
+      await assert.rejects(exposed[1].addDataset({ path: '/no/such/folder' }), { message: "The folder '/no/such/folder' does not exist." });
     });
   }
 });
