@@ -5,8 +5,8 @@
 // continues the same stream); the pixel work is a handful of batched tensor ops on the
 // compute backend over all 2N views at once.
 //
-// augmentPair also serves the app's augmentation preview: call it on the decoded source
-// pixels of the images to show, with the run's augment config and a fresh Rng.
+// The app's augmentation preview uses the same function through previewPairs
+// (augment-preview.ts), which takes and returns 8-bit RGB bytes.
 import * as tf from '@tensorflow/tfjs';
 import type { AugmentConfig } from './config.ts';
 import type { Rng } from './rng.ts';
