@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { APP_ENTRY_URL, appContentSecurityPolicy, isAppUrl, isTrustedSender } from '../../main/electron/app-url.ts';
 import { appPaths, desktopDataDir } from '../../main/electron/paths.ts';
-import { createAppHandler, createThumbnailHandler } from '../../main/electron/protocol-handlers.ts';
+import { createAppHandler, createThumbnailHandler, type ProtocolHandler } from '../../main/electron/protocol-handlers.ts';
+import { createStudio, type Studio } from '../../main/services/studio.ts';
 import { parseThumbnailUrl } from '../../main/electron/thumb-request.ts';
 import { thumbnailUrl } from '../../main/electron/thumb-url.ts';
 
@@ -93,10 +94,9 @@ describe('thumbnail URLs', () => {
   }
 });
 
-describe('protocol handlers (real files)', () => {
+describe('app protocol (real files)', () => {
   let dir = '';
   let rendererDir = '';
-  let thumbFile = '';
   before(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'simclr-protocol-'));
     rendererDir = path.join(dir, 'renderer');
@@ -104,8 +104,6 @@ describe('protocol handlers (real files)', () => {
     await fs.writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>SimCLR Studio</title>');
     await fs.writeFile(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
     await fs.writeFile(path.join(dir, 'secret.txt'), 'not for the page');
-    thumbFile = path.join(dir, 'thumb.webp');
-    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c33' } }).webp().toFile(thumbFile);
   });
   after(() => fs.rm(dir, { recursive: true, force: true }));
 
@@ -137,41 +135,60 @@ describe('protocol handlers (real files)', () => {
     }
   });
 
-  it('serves a thumbnail with the type the service gives', async () => {
-    const asked: [number, string][] = [];
-    const serve = createThumbnailHandler(async (datasetId, relPath) => {
-      asked.push([datasetId, relPath]);
-      return { path: thumbFile, contentType: 'image/webp' };
-    });
-    const response = await serve({ url: thumbnailUrl(5, 'sub/ü.jpg') });
-    assert.equal(response.status, 200);
-    assert.equal(response.headers.get('content-type'), 'image/webp');
+});
+
+describe('thumbnail protocol over the real thumbnail service', () => {
+  let dir = '';
+  let studio: Studio;
+  let datasetId = 0;
+  let serve: ProtocolHandler;
+  before(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'simclr-thumb-protocol-'));
+    const photos = path.join(dir, 'photos');
+    await fs.mkdir(path.join(photos, 'sub dir'), { recursive: true });
+    await fs.mkdir(path.join(dir, 'outside'));
+    const image = (colour: string) => sharp({ create: { width: 40, height: 30, channels: 3, background: colour } }).png();
+    await image('#c33').toFile(path.join(photos, 'sub dir', 'ü 😀.png'));
+    await image('#3c3').toFile(path.join(dir, 'outside', 'secret.png'));
+    // A link inside the dataset that leads out of it.
+    await fs.symlink(path.join(dir, 'outside', 'secret.png'), path.join(photos, 'link.png'));
+    studio = await createStudio({ dataDir: path.join(dir, 'data'), transport: 'electron', thumbnailsAfterScan: false });
+    datasetId = (await studio.api.addDataset({ path: photos })).datasetId;
+    serve = createThumbnailHandler((id, relPath) => studio.thumbnails.thumbnailFile(id, relPath));
+  });
+  after(async () => {
+    await studio.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves the thumbnail of a catalogued image, whatever its name', async () => {
+    const response = await serve({ url: thumbnailUrl(datasetId, 'sub dir/ü 😀.png') });
+    assert.equal(response.status, 200, await response.clone().text());
+    const type = response.headers.get('content-type') ?? '';
+    assert.match(type, /^image\//);
     const metadata = await sharp(Buffer.from(await response.arrayBuffer())).metadata();
-    assert.equal(metadata.format, 'webp');
-    assert.deepEqual(asked, [[5, 'sub/ü.jpg']]);
+    assert.equal(`image/${metadata.format}`, type);
+    assert.equal(metadata.width, 40, 'a small image is not enlarged');
   });
 
-  it('answers 400 for an unsafe URL without asking the service', async () => {
-    let asked = false;
-    const serve = createThumbnailHandler(async () => {
-      asked = true;
-      return { path: thumbFile };
-    });
-    const response = await serve({ url: 'studio-thumb://thumb/1/%2e%2e/%2e%2e/etc/passwd' });
+  it('refuses a link that leads out of the dataset', async () => {
+    const response = await serve({ url: thumbnailUrl(datasetId, 'link.png') });
+    assert.ok([400, 404].includes(response.status), `status ${response.status}`);
+    assert.match(await response.text(), /link\.png/);
+  });
+
+  it('answers 400 for an unsafe URL before asking the service', async () => {
+    const response = await serve({ url: `studio-thumb://thumb/${datasetId}/%2e%2e/%2e%2e/etc/passwd` });
     assert.equal(response.status, 400);
-    assert.match(await response.text(), /bad thumbnail request/);
-    assert.equal(asked, false);
+    assert.match(await response.text(), /^bad thumbnail request/);
   });
 
-  it("passes the service's refusal on with its message and status", async () => {
-    const serve = createThumbnailHandler(async () => {
-      throw Object.assign(new Error("'a.jpg' is not a usable image of this dataset."), { code: 'not-found' });
-    });
-    const response = await serve({ url: thumbnailUrl(1, 'a.jpg') });
-    assert.equal(response.status, 404);
-    assert.match(await response.text(), /not a usable image/);
-    const gone = createThumbnailHandler(async () => ({ path: path.join(dir, 'deleted.webp') }));
-    assert.equal((await gone({ url: thumbnailUrl(1, 'a.jpg') })).status, 404);
+  it("passes the service's refusal on with its message", async () => {
+    const unknownImage = await serve({ url: thumbnailUrl(datasetId, 'never-scanned.png') });
+    assert.equal(unknownImage.status, 404);
+    assert.match(await unknownImage.text(), /never-scanned\.png/);
+    const unknownDataset = await serve({ url: thumbnailUrl(datasetId + 100, 'a.png') });
+    assert.equal(unknownDataset.status, 404);
   });
 });
 
