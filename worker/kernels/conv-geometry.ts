@@ -37,24 +37,28 @@ export interface PadOrCrop {
 
 /** ∂L/∂w along one axis: x is the conv input, dy the filter (dilation = stride), stride = dilation. */
 export interface FilterGradAxis {
-  /** Pad/crop applied to x so the conv yields exactly K outputs. */
-  readonly input: PadOrCrop;
+  /** Non-negative padding of x for the rewritten convolution. */
+  readonly inputPad: PadOrCrop;
   /** Dilation of the dy "filter": the forward stride. */
   readonly filterDilation: number;
   /** Stride of the rewritten convolution: the forward dilation. */
   readonly stride: number;
+  /** Outputs the rewritten convolution yields; the first K are ∂L/∂w, the rest are cut off. */
+  readonly outputs: number;
 }
 
 export function filterGradAxis(axis: ConvAxis): FilterGradAxis {
   const { inSize, filterSize, outSize, stride, dilation, padBefore } = axis;
-  // The rewritten conv must read x up to index (O−1)·s + (K−1)·d − p inclusive, so the
-  // padded input spans (O−1)·s + (K−1)·d + 1 elements; its output is then exactly K long.
+  // Output k reads x up to index (O−1)·s + k·d − p, so the padded input must span
+  // (O−1)·s + (K−1)·d + 1 elements. When the forward conv left trailing input unread
+  // (a 'valid' or strided conv whose windows stop early), x is longer than that: rather
+  // than cropping x (wasm's Slice is slow on the big transposed tensor), let the conv
+  // yield a few extra outputs and cut those off the small result.
   const span = (outSize - 1) * stride + (filterSize - 1) * dilation + 1;
-  return {
-    input: { before: padBefore, after: span - padBefore - inSize },
-    filterDilation: stride,
-    stride: dilation,
-  };
+  const after = Math.max(0, span - padBefore - inSize);
+  const dySpan = (outSize - 1) * stride + 1;
+  const outputs = Math.floor((padBefore + inSize + after - dySpan) / dilation) + 1;
+  return { inputPad: { before: padBefore, after }, filterDilation: stride, stride: dilation, outputs };
 }
 
 /** ∂L/∂x along one axis: dy zero-upsampled by the stride, then a stride-1 conv (dilation d). */
@@ -72,6 +76,11 @@ export function inputGradAxis(axis: ConvAxis): InputGradAxis {
   // The padded upsampled signal must hold N + (K−1)·d elements for N outputs.
   const after = inSize + (filterSize - 1) * dilation - before - stride * outSize;
   return { upsample: stride, upsampled: { before, after }, filterDilation: dilation };
+}
+
+/** Explicit NHWC conv padding from non-negative row and column paddings. */
+export function explicitPad(rows: PadOrCrop, cols: PadOrCrop): [[number, number], [number, number], [number, number], [number, number]] {
+  return [[0, 0], [rows.before, rows.after], [cols.before, cols.after], [0, 0]];
 }
 
 /** Splits a signed pad/crop into the non-negative padding and cropping it stands for. */

@@ -8,7 +8,7 @@ import type { Conv2DBackpropFilterAttrs, KernelFunc } from '@tensorflow/tfjs';
 import type { Tf, WasmBackendLike } from './types.ts';
 import { withKernelCalls } from './kernel-calls.ts';
 import { checkDyShape, convGeometry } from './conv-attrs.ts';
-import { filterGradAxis } from './conv-geometry.ts';
+import { explicitPad, filterGradAxis } from './conv-geometry.ts';
 
 export const CONV2D_BACKPROP_FILTER = 'Conv2DBackpropFilter';
 
@@ -24,9 +24,11 @@ export function conv2dBackpropFilterKernel(tf: Tf): KernelFunc {
     return withKernelCalls(tf, backend as WasmBackendLike, (calls) => {
       const xT = calls.transpose(x, [3, 1, 2, 0]); // [Ci, H, W, B]
       const dyT = calls.transpose(dy, [1, 2, 0, 3]); // [OH, OW, B, Co]
-      const { x: input, pad } = calls.cropForConv(xT, { rows: rows.input, cols: cols.input });
-      const grad = calls.conv2d(input, dyT, [rows.stride, cols.stride], [rows.filterDilation, cols.filterDilation], pad); // [Ci, KH, KW, Co]
-      return calls.transpose(grad, [1, 2, 0, 3]); // [KH, KW, Ci, Co]
+      const pad = explicitPad(rows.inputPad, cols.inputPad);
+      const grad = calls.conv2d(xT, dyT, [rows.stride, cols.stride], [rows.filterDilation, cols.filterDilation], pad); // [Ci, KH', KW', Co]
+      const [kh, kw, ci, co] = a.filterShape;
+      const exact = rows.outputs === kh && cols.outputs === kw ? grad : calls.slice(grad, [0, 0, 0, 0], [ci, kh, kw, co]); // [Ci, KH, KW, Co]
+      return calls.transpose(exact, [1, 2, 0, 3]); // [KH, KW, Ci, Co]
     });
   };
 }

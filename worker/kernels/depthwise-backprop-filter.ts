@@ -9,7 +9,7 @@ import type { DepthwiseConv2dNativeBackpropFilterAttrs, KernelFunc } from '@tens
 import type { Tf, WasmBackendLike } from './types.ts';
 import { withKernelCalls } from './kernel-calls.ts';
 import { checkDyShape, convGeometry } from './conv-attrs.ts';
-import { filterGradAxis } from './conv-geometry.ts';
+import { explicitPad, filterGradAxis } from './conv-geometry.ts';
 
 export const DEPTHWISE_BACKPROP_FILTER = 'DepthwiseConv2dNativeBackpropFilter';
 
@@ -29,9 +29,10 @@ export function depthwiseBackpropFilterKernel(tf: Tf): KernelFunc {
     return withKernelCalls(tf, backend as WasmBackendLike, (calls) => {
       const xT = calls.reshape(calls.transpose(x, [1, 2, 0, 3]), [1, h!, w!, batch * c]); // [1, H, W, B·C]
       const dyT = calls.reshape(calls.transpose(dy, [1, 2, 0, 3]), [oh!, ow!, batch * c, m]); // [OH, OW, B·C, M]
-      const { x: input, pad } = calls.cropForConv(xT, { rows: rows.input, cols: cols.input });
-      const grad = calls.depthwiseConv2d(input, dyT, [rows.stride, cols.stride], [rows.filterDilation, cols.filterDilation], pad); // [1, KH, KW, B·C·M]
-      const perImage = calls.reshape(grad, [kh, kw, batch, c, m]); // [KH, KW, B, C, M]
+      const pad = explicitPad(rows.inputPad, cols.inputPad);
+      const grad = calls.depthwiseConv2d(xT, dyT, [rows.stride, cols.stride], [rows.filterDilation, cols.filterDilation], pad); // [1, KH', KW', B·C·M]
+      const exact = rows.outputs === kh && cols.outputs === kw ? grad : calls.slice(grad, [0, 0, 0, 0], [1, kh, kw, batch * c * m]); // [1, KH, KW, B·C·M]
+      const perImage = calls.reshape(exact, [kh, kw, batch, c, m]); // [KH, KW, B, C, M]
       return batch === 1 ? calls.reshape(perImage, [kh, kw, c, m]) : calls.sum(perImage, [2]); // [KH, KW, C, M]
     });
   };
