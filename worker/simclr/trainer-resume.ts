@@ -1,7 +1,7 @@
 // Whether a checkpoint may be continued with a given config and dataset. Resuming must
 // follow the same trajectory, so ANY difference in the resolved config (including the
 // number of epochs, which shapes the cosine schedule) is refused, naming the fields.
-import type { TrainConfig } from './config.ts';
+import type { TrainConfig, TrainConfigInput } from './config.ts';
 import { type Checkpoint, CheckpointError } from './checkpoint.ts';
 
 /** Dotted names of the fields whose values differ ('augment.blurP', 'lr', …). */
@@ -37,4 +37,13 @@ export function assertResumable(checkpoint: Checkpoint, config: TrainConfig, dat
       `cannot resume ${source}: the images differ from the ones it was trained on (${checkpoint.dataset.size} images then, ${dataset.size} now, or their contents changed). Start a new run directory.`,
     );
   }
+}
+
+/**
+ * A stored (resolved) config as schema input, so that flags given on resume can be laid
+ * over it and the result validated again. Resolved configs are valid inputs; only their
+ * readonly tuples need copying.
+ */
+export function configAsInput(config: TrainConfig): TrainConfigInput {
+  return structuredClone(config) as unknown as TrainConfigInput;
 }

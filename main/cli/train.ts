@@ -1,0 +1,263 @@
+// `simclr-studio train <folder> --run-dir D [--epochs N] [--batch-size B] [--image-size S]
+//   [--backbone resnet18|resnet34|resnet50] [--width F] [--temperature T]
+//   [--optimizer lars|sgd|adamw] [--lr X] [--seed N] [--backend auto|tensorflow|wasm|cpu]
+//   [--resume] [--json]`
+// Pretrains f and g with SimCLR on the images of a folder. Checkpoints go to
+// <run-dir>/checkpoints, the trained encoder to <run-dir>/encoder (TF.js LayersModel),
+// per-step metrics to <run-dir>/metrics.jsonl. Decoded pixels are cached in the data
+// directory (SIMCLR_STUDIO_DATA_DIR or the app's), shared with the app.
+//
+// Choices:
+// - A batch larger than the folder is CLAMPED to the number of usable images, with a
+//   warning (a small folder should just work); fewer than 2 usable images is an error.
+// - --resume continues <run-dir>/checkpoints/last.ckpt. Flags not given are taken from
+//   the checkpoint; a flag given with a different value is refused, naming the fields.
+// - Without --resume, a run directory that already holds a checkpoint is refused, so a
+//   finished run is never overwritten by accident.
+// - Ctrl-C cancels between steps and saves a checkpoint (exit code 130).
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { ZodError } from 'zod';
+import { defaultDataDir } from '../data-dir.ts';
+import { noUsableImagesMessage, openFolderDataset } from '../../worker/data/open-folder.ts';
+import { exportLayersModel } from '../../worker/export/layers-model.ts';
+import { selectBackend } from '../../worker/backend.ts';
+import { BACKBONES, BACKENDS, OPTIMIZERS, resolveTrainConfig, type TrainConfig, type TrainConfigInput } from '../../worker/simclr/config.ts';
+import { type Checkpoint, CheckpointError, lastCheckpointPath, readCheckpoint } from '../../worker/simclr/checkpoint.ts';
+import { TrainController } from '../../worker/simclr/trainer-control.ts';
+import { TrainingError } from '../../worker/simclr/trainer-errors.ts';
+import { assertResumable, configAsInput } from '../../worker/simclr/trainer-resume.ts';
+import { createSession, disposeSession, restoreSession } from '../../worker/simclr/trainer-session.ts';
+import { trainRun, type StepMetrics } from '../../worker/simclr/trainer.ts';
+import { CliError, numberFlag, parseCommandArgs, printJson } from './common.ts';
+
+const USAGE = `usage: simclr-studio train <folder> --run-dir D [--epochs N] [--batch-size B] [--image-size S]
+         [--backbone ${BACKBONES.join('|')}] [--width F] [--temperature T]
+         [--optimizer ${OPTIMIZERS.join('|')}] [--lr X] [--seed N]
+         [--backend ${BACKENDS.join('|')}] [--resume] [--json]
+
+Pretrains an encoder with SimCLR on the images of <folder> (and its sub-folders).
+Defaults suit a small folder on a CPU: 10 epochs, batch 32, 32 px, ResNet-18 at width 0.25.`;
+
+const OPTIONS = {
+  'run-dir': { type: 'string' },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  'image-size': { type: 'string' },
+  backbone: { type: 'string' },
+  width: { type: 'string' },
+  temperature: { type: 'string' },
+  optimizer: { type: 'string' },
+  lr: { type: 'string' },
+  seed: { type: 'string' },
+  backend: { type: 'string' },
+  resume: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/**
+ * A one-line progress bar on a terminal (rewritten in place); on a pipe or file only
+ * the lines passed to log() are written, so logs stay readable.
+ */
+export class ProgressLine {
+  readonly #stream: NodeJS.WriteStream;
+  readonly #tty: boolean;
+  #shown = false;
+  #lastDraw = 0;
+
+  constructor(stream: NodeJS.WriteStream) {
+    this.#stream = stream;
+    this.#tty = Boolean(stream.isTTY);
+  }
+
+  update(text: string, fraction: number): void {
+    if (!this.#tty) return;
+    const now = Date.now();
+    if (now - this.#lastDraw < 100 && fraction < 1) return; // at most 10 redraws a second
+    this.#lastDraw = now;
+    const width = 24;
+    const filled = Math.round(Math.max(0, Math.min(1, fraction)) * width);
+    const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}`;
+    this.#stream.write(`\r\x1b[K${line.slice(0, (this.#stream.columns || 100) - 1)}`);
+    this.#shown = true;
+  }
+
+  log(line: string): void {
+    this.done();
+    this.#stream.write(`${line}\n`);
+  }
+
+  done(): void {
+    if (this.#shown) this.#stream.write('\r\x1b[K');
+    this.#shown = false;
+  }
+}
+
+/** One of `allowed`, or a CliError listing them. */
+export function choiceFlag<T extends string>(value: string | undefined, flag: string, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new CliError(`unknown --${flag} '${value}': choose one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+/** Turns zod's validation error into one line per field. */
+export function configError(error: unknown): never {
+  if (error instanceof ZodError) {
+    throw new CliError(`invalid settings: ${error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ')}`);
+  }
+  throw error;
+}
+
+/** Only the flags the user gave (so --resume can tell given from default). */
+function flagsToConfig(values: Record<string, string | boolean | undefined>): TrainConfigInput {
+  const n = (name: string) => (values[name] === undefined ? undefined : numberFlag(values[name] as string, name, 0));
+  const input: Record<string, unknown> = {
+    epochs: n('epochs'),
+    batchSize: n('batch-size'),
+    imageSize: n('image-size'),
+    backbone: choiceFlag(values.backbone as string | undefined, 'backbone', BACKBONES),
+    width: n('width'),
+    temperature: n('temperature'),
+    optimizer: choiceFlag(values.optimizer as string | undefined, 'optimizer', OPTIMIZERS),
+    lr: n('lr'),
+    seed: n('seed'),
+  };
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as TrainConfigInput;
+}
+
+function resolve(input: TrainConfigInput): TrainConfig {
+  try {
+    return resolveTrainConfig(input);
+  } catch (error) {
+    return configError(error);
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 'train');
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new CliError(`train needs exactly one <folder>, got ${positionals.length}\n\n${USAGE}`);
+  if (!values['run-dir']) throw new CliError(`train needs --run-dir D (where checkpoints and the encoder are written)\n\n${USAGE}`);
+  const folder = path.resolve(positionals[0]!);
+  const runDir = path.resolve(values['run-dir']);
+  const json = values.json;
+  const backendPreference = choiceFlag(values.backend, 'backend', BACKENDS) ?? 'auto';
+  const given = flagsToConfig(values);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+
+  // The checkpoint first: --resume takes the settings not given from it.
+  const lastPath = lastCheckpointPath(runDir);
+  let checkpoint: Checkpoint | undefined;
+  if (values.resume) {
+    checkpoint = await readCheckpoint(lastPath).catch((error: unknown) => {
+      throw new CliError(error instanceof CheckpointError && /no checkpoint at/.test(error.message) ? `nothing to resume: no checkpoint at ${lastPath}` : (error as Error).message);
+    });
+  } else if (await fs.access(lastPath).then(() => true, () => false)) {
+    throw new CliError(`${runDir} already holds a training run (${lastPath}); pass --resume to continue it, or choose another --run-dir`);
+  }
+  let config = resolve(checkpoint ? { ...configAsInput(checkpoint.config), ...given } : given);
+
+  const progress = new ProgressLine(process.stderr);
+  const dataset = await openFolderDataset(folder, {
+    imageSize: config.imageSize,
+    cacheDir: path.join(defaultDataDir(), 'cache', 'pixels'),
+    onProgress: (done, total) => progress.update(`preparing images ${done}/${total}`, done / total),
+    onSkipped: (s) => progress.log(`skipped ${s.path}: ${s.reason}`),
+  }).catch((error: unknown) => {
+    throw new CliError((error as Error).message);
+  });
+  progress.done();
+  if (dataset.size === 0) throw new CliError(noUsableImagesMessage(folder, dataset));
+  if (dataset.size < 2) throw new CliError(`training needs at least 2 usable images in ${folder} (a positive pair needs negatives), found ${dataset.size}`);
+  if (config.batchSize > dataset.size) {
+    // Deterministic, so a resumed run clamps the same way and compares equal.
+    log(`warning: batch size ${config.batchSize} is larger than the ${dataset.size} usable images; using batch size ${dataset.size}`);
+    config = resolve({ ...(checkpoint ? { ...configAsInput(checkpoint.config), ...given } : given), batchSize: dataset.size });
+  }
+  if (checkpoint) {
+    try {
+      assertResumable(checkpoint, config, { fingerprint: dataset.fingerprint, size: dataset.size }, lastPath);
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
+  }
+
+  const backend = await selectBackend(backendPreference, log).catch((error: unknown) => {
+    throw new CliError((error as Error).message);
+  });
+  const tf = backend.tf;
+  let session;
+  try {
+    session = checkpoint ? restoreSession(tf, checkpoint, lastPath) : createSession(config);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  await fs.mkdir(runDir, { recursive: true });
+  const metricsFile = await fs.open(path.join(runDir, 'metrics.jsonl'), 'a');
+  const controller = new TrainController();
+  const onSigint = () => {
+    log('\ncancelling after this step (Ctrl-C again to quit without a checkpoint)…');
+    process.off('SIGINT', onSigint);
+    controller.cancel();
+  };
+  process.on('SIGINT', onSigint);
+  log(
+    `training ${config.backbone} ×${config.width} at ${config.imageSize} px on ${dataset.size} images: ` +
+      `${config.epochs} epochs, batch ${config.batchSize}, ${config.optimizer} lr ${config.lr.toPrecision(3)}, τ ${config.temperature}, backend ${backend.name}` +
+      (checkpoint ? ` (resuming at step ${checkpoint.step})` : ''),
+  );
+  let outcome;
+  try {
+    outcome = await trainRun({
+      tf,
+      backend: backend.name,
+      session,
+      dataset,
+      runDir,
+      control: controller,
+      onStep: (m: StepMetrics) => {
+        void metricsFile.write(`${JSON.stringify({ type: 'step', ...m })}\n`);
+        progress.update(
+          `epoch ${m.epoch + 1}/${config.epochs} step ${m.step}/${m.totalSteps} loss ${m.loss.toFixed(4)} acc ${m.accuracy.toFixed(2)} ` +
+            `lr ${m.lr.toPrecision(3)} ${m.imagesPerSecond.toFixed(1)} img/s`,
+          m.step / m.totalSteps,
+        );
+      },
+      onEpoch: (m) => {
+        void metricsFile.write(`${JSON.stringify({ type: 'epoch', ...m })}\n`);
+        progress.log(`epoch ${m.epoch}/${m.epochs}: loss ${m.meanLoss.toFixed(4)}, accuracy ${m.meanAccuracy.toFixed(3)}, ${m.imagesPerSecond.toFixed(1)} img/s`);
+      },
+      onSkipped: (s) => progress.log(`skipped ${s.path}: ${s.reason}`),
+    });
+    progress.done();
+    if (outcome.status === 'completed') {
+      await exportLayersModel(session.encoder, path.join(runDir, 'encoder'));
+    }
+  } catch (error) {
+    progress.done();
+    if (error instanceof TrainingError) throw new CliError(error.message);
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await metricsFile.close();
+    disposeSession(session);
+  }
+  log(outcome.message);
+  const summary = {
+    run_dir: runDir,
+    epochs: outcome.epochs,
+    steps: outcome.steps,
+    final_loss: outcome.finalLoss,
+    images_per_s: Number(outcome.imagesPerSecond.toFixed(2)),
+    backend: backend.name,
+    status: outcome.status,
+  };
+  if (json) printJson(summary);
+  else if (outcome.status === 'completed') console.log(`encoder written to ${path.join(runDir, 'encoder')}`);
+  if (outcome.status === 'diverged') return 1;
+  return outcome.status === 'cancelled' ? 130 : 0;
+}
