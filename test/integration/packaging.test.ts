@@ -11,6 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
+import { APP_SCHEME, APP_HOST, appContentSecurityPolicy } from '../../main/electron/app-url.ts';
+import { createAppHandler } from '../../main/electron/protocol-handlers.ts';
 import { DEFAULT_SAMPLE_OPTIONS, makeSampleImages, SAMPLE_LABELS } from '../../scripts/make-sample-images.ts';
 import { downloadTimeoutSeconds, electronPackageDir, findElectronBinary, noElectronMessage } from '../../scripts/start-electron.ts';
 
@@ -188,5 +190,46 @@ describe('sample images', () => {
   it('refuses impossible options with a message naming the option', async () => {
     await assert.rejects(makeSampleImages(os.tmpdir(), { perClass: 0, size: 64, seed: 1 }), /perClass/);
     await assert.rejects(makeSampleImages(os.tmpdir(), { perClass: 1, size: 4, seed: 1 }), /size/);
+  });
+});
+
+describe('the built renderer on studio-app://', () => {
+  // Built by `npm test`'s pretest (npm run build:renderer), as the browser tests need too.
+  const rendererDir = path.join(ROOT, 'dist', 'renderer');
+
+  async function indexHtml(): Promise<string> {
+    try {
+      return await fs.readFile(path.join(rendererDir, 'index.html'), 'utf8');
+    } catch {
+      throw new Error(`${rendererDir}/index.html is missing: run \`npm run build:renderer\` (npm test does it first)`);
+    }
+  }
+
+  it('has no inline script, which the CSP (script-src self) would block', async () => {
+    const html = await indexHtml();
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    assert.ok(scripts.length > 0, 'no script at all');
+    for (const [, attributes, body] of scripts) {
+      assert.match(attributes!, /\bsrc=/, 'a script without src');
+      assert.equal(body!.trim(), '', 'an inline script body');
+    }
+    assert.doesNotMatch(html, /\son[a-z]+=/i, 'an inline event handler');
+    assert.match(appContentSecurityPolicy(), /script-src 'self'(;|$)/);
+  });
+
+  it('serves every file the page references, with a type the browser accepts', async () => {
+    const html = await indexHtml();
+    const serve = createAppHandler(rendererDir);
+    const references = [...html.matchAll(/\s(?:src|href)="([^"]+)"/g)].map((m) => m[1]!).filter((ref) => !ref.startsWith('data:'));
+    assert.ok(references.length >= 2, `expected the script and the stylesheet, found ${references.join(', ')}`);
+    for (const reference of references) {
+      const url = new URL(reference, `${APP_SCHEME}://${APP_HOST}/index.html`).href;
+      const response = await serve({ url });
+      assert.equal(response.status, 200, url);
+      const type = response.headers.get('content-type') ?? '';
+      // Module scripts are refused unless served with a JavaScript MIME type.
+      if (reference.endsWith('.js')) assert.match(type, /^text\/javascript/, url);
+      if (reference.endsWith('.css')) assert.match(type, /^text\/css/, url);
+    }
   });
 });
