@@ -28,6 +28,9 @@ CASES.push({ input: [2, 9, 9, 3], filter: [3, 3, 3, 2], stride: 2, pad: 1 });
 CASES.push({ input: [2, 8, 7, 2], filter: [3, 2, 2, 3], stride: [2, 1], pad: [[0, 0], [2, 0], [0, 1], [0, 0]] });
 CASES.push({ input: [3, 5, 5, 4], filter: [5, 5, 4, 2], stride: 3, pad: 'valid' });
 CASES.push({ input: [2, 4, 4, 3], filter: [1, 1, 3, 2], stride: 3, pad: 'valid' });
+// Padding wider than the filter reaches: dy's border rows are cropped away in ∂L/∂x.
+CASES.push({ input: [2, 5, 4, 3], filter: [1, 1, 3, 2], stride: 1, pad: [[0, 0], [2, 1], [0, 2], [0, 0]] });
+CASES.push({ input: [2, 6, 6, 2], filter: [3, 3, 2, 3], stride: 2, pad: 3 });
 
 function describeCase(c: ConvCase): string {
   return `x[${c.input}] w[${c.filter}] stride ${JSON.stringify(c.stride)} pad ${JSON.stringify(c.pad)}`;

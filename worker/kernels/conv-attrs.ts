@@ -39,6 +39,16 @@ export function convGeometry(
       `${kernelName} (wasm training kernel): expected a 4-D input and filter, got input [${inShape}] and filter [${filterShape}]`,
     );
   }
+  if (typeof attrs.pad === 'number' && !squareGeometry(filterShape, attrs)) {
+    // tfjs derives the output width of a numeric pad from the height's filter and stride,
+    // so the shapes it computes are wrong here (and wasm's forward Conv2D overruns its
+    // output buffer): refuse rather than return a gradient of the wrong shape.
+    throw new Error(
+      `${kernelName} (wasm training kernel): a numeric pad (${attrs.pad}) needs a square filter, stride and dilation; ` +
+        `got filter [${filterShape}], strides ${JSON.stringify(attrs.strides)}, dilations ${JSON.stringify(attrs.dilations ?? 1)}: ` +
+        `use 'same', 'valid' or explicit [[0,0],[top,bottom],[left,right],[0,0]] padding`,
+    );
+  }
   const info = tf.backend_util.computeConv2DInfo(
     inShape as [number, number, number, number],
     filterShape as [number, number, number, number],
@@ -70,6 +80,18 @@ export function convGeometry(
     },
     outShape: info.outShape,
   };
+}
+
+function squareGeometry(filterShape: readonly number[], attrs: ConvGradAttrs): boolean {
+  const square = (v: number | [number, number] | undefined) => v === undefined || typeof v === 'number' || v[0] === v[1];
+  return filterShape[0] === filterShape[1] && square(attrs.strides) && square(attrs.dilations);
+}
+
+/** The wasm convolutions are float32 only; say which input is not. */
+export function checkFloat32(kernelName: string, inputs: Record<string, { dtype: string }>): void {
+  for (const [name, t] of Object.entries(inputs)) {
+    if (t.dtype !== 'float32') throw new Error(`${kernelName} (wasm training kernel): ${name} is ${t.dtype}, expected float32`);
+  }
 }
 
 /** Throws a clear error when dy does not have the forward output's shape. */

@@ -7,7 +7,7 @@
 import type { Conv2DBackpropFilterAttrs, KernelFunc } from '@tensorflow/tfjs';
 import type { Tf, WasmBackendLike } from './types.ts';
 import { withKernelCalls } from './kernel-calls.ts';
-import { checkDyShape, convGeometry } from './conv-attrs.ts';
+import { checkDyShape, checkFloat32, convGeometry } from './conv-attrs.ts';
 import { explicitPad, filterGradAxis } from './conv-geometry.ts';
 
 export const CONV2D_BACKPROP_FILTER = 'Conv2DBackpropFilter';
@@ -16,6 +16,7 @@ export function conv2dBackpropFilterKernel(tf: Tf): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs;
     if (x === undefined || dy === undefined) throw new Error(`${CONV2D_BACKPROP_FILTER}: inputs x and dy are required`);
+    checkFloat32(CONV2D_BACKPROP_FILTER, { x, dy });
     const a = attrs as unknown as Conv2DBackpropFilterAttrs;
     const geometry = convGeometry(tf, CONV2D_BACKPROP_FILTER, x.shape, a.filterShape, a, false);
     checkDyShape(CONV2D_BACKPROP_FILTER, dy.shape, geometry);

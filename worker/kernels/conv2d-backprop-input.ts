@@ -9,7 +9,7 @@
 import type { Conv2DBackpropInputAttrs, KernelFunc } from '@tensorflow/tfjs';
 import type { Tf, WasmBackendLike } from './types.ts';
 import { withKernelCalls } from './kernel-calls.ts';
-import { checkDyShape, convGeometry } from './conv-attrs.ts';
+import { checkDyShape, checkFloat32, convGeometry } from './conv-attrs.ts';
 import { inputGradAxis } from './conv-geometry.ts';
 
 export const CONV2D_BACKPROP_INPUT = 'Conv2DBackpropInput';
@@ -18,6 +18,7 @@ export function conv2dBackpropInputKernel(tf: Tf): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { dy, filter } = inputs;
     if (dy === undefined || filter === undefined) throw new Error(`${CONV2D_BACKPROP_INPUT}: inputs dy and filter are required`);
+    checkFloat32(CONV2D_BACKPROP_INPUT, { dy, filter });
     const a = attrs as unknown as Conv2DBackpropInputAttrs;
     const geometry = convGeometry(tf, CONV2D_BACKPROP_INPUT, a.inputShape, filter.shape, a, false);
     checkDyShape(CONV2D_BACKPROP_INPUT, dy.shape, geometry);

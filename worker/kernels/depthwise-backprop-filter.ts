@@ -8,7 +8,7 @@
 import type { DepthwiseConv2dNativeBackpropFilterAttrs, KernelFunc } from '@tensorflow/tfjs';
 import type { Tf, WasmBackendLike } from './types.ts';
 import { withKernelCalls } from './kernel-calls.ts';
-import { checkDyShape, convGeometry } from './conv-attrs.ts';
+import { checkDyShape, checkFloat32, convGeometry } from './conv-attrs.ts';
 import { explicitPad, filterGradAxis } from './conv-geometry.ts';
 
 export const DEPTHWISE_BACKPROP_FILTER = 'DepthwiseConv2dNativeBackpropFilter';
@@ -17,6 +17,7 @@ export function depthwiseBackpropFilterKernel(tf: Tf): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs;
     if (x === undefined || dy === undefined) throw new Error(`${DEPTHWISE_BACKPROP_FILTER}: inputs x and dy are required`);
+    checkFloat32(DEPTHWISE_BACKPROP_FILTER, { x, dy });
     const a = attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs;
     const geometry = convGeometry(tf, DEPTHWISE_BACKPROP_FILTER, x.shape, a.filterShape, a, true);
     checkDyShape(DEPTHWISE_BACKPROP_FILTER, dy.shape, geometry);

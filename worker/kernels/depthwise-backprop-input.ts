@@ -8,7 +8,7 @@
 import type { DepthwiseConv2dNativeBackpropInputAttrs, KernelFunc } from '@tensorflow/tfjs';
 import type { Tf, WasmBackendLike } from './types.ts';
 import { withKernelCalls } from './kernel-calls.ts';
-import { checkDyShape, convGeometry } from './conv-attrs.ts';
+import { checkDyShape, checkFloat32, convGeometry } from './conv-attrs.ts';
 import { inputGradAxis } from './conv-geometry.ts';
 
 export const DEPTHWISE_BACKPROP_INPUT = 'DepthwiseConv2dNativeBackpropInput';
@@ -17,6 +17,7 @@ export function depthwiseBackpropInputKernel(tf: Tf): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { dy, filter } = inputs;
     if (dy === undefined || filter === undefined) throw new Error(`${DEPTHWISE_BACKPROP_INPUT}: inputs dy and filter are required`);
+    checkFloat32(DEPTHWISE_BACKPROP_INPUT, { dy, filter });
     const a = attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
     const geometry = convGeometry(tf, DEPTHWISE_BACKPROP_INPUT, a.inputShape, filter.shape, a, true);
     checkDyShape(DEPTHWISE_BACKPROP_INPUT, dy.shape, geometry);
