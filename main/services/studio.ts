@@ -7,6 +7,7 @@ import type { EventName, StudioApi, StudioEvents } from '../api/contract.ts';
 import { openDatabase, type Db } from '../db/open.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 import { Catalogue } from './library/catalogue.ts';
+import { createInProcessImageTasks, WorkerImageTasks, type ImageTasks } from './library/image-tasks.ts';
 import { LibraryError, LibraryService, type LibraryOptions } from './library/library-service.ts';
 import { ThumbnailService } from './thumbnails/thumbnail-service.ts';
 
@@ -20,6 +21,8 @@ export interface StudioOptions {
   thumbnailsAfterScan?: boolean;
   /** Scanner tuning (pixel limit, concurrency, progress interval). */
   library?: Pick<LibraryOptions, 'maxPixels' | 'scanConcurrency' | 'progressIntervalMs'>;
+  /** Decode images in a worker thread (default true) so the event loop stays free. */
+  imageWorker?: boolean;
 }
 
 export interface StudioEventBus {
@@ -48,8 +51,9 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   const db = openDatabase(path.join(dataDir, DATABASE_FILE));
   const events = new EventHub();
   const catalogue = new Catalogue(db);
+  const tasks = (options.imageWorker ?? true) ? new WorkerImageTasks() : createInProcessImageTasks();
   let thumbnails: ThumbnailService | undefined;
-  const library = new LibraryService(catalogue, {
+  const library = new LibraryService(catalogue, tasks, {
     ...options.library,
     onProgress: (progress) => events.emit('scanProgress', progress),
     onDatasetsChanged: () => events.emit('datasetsChanged', {}),
@@ -57,7 +61,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       if (options.thumbnailsAfterScan ?? true) void thumbnails?.prefetchDataset(datasetId).catch(() => undefined);
     },
   });
-  thumbnails = new ThumbnailService({ cacheDir: path.join(dataDir, 'thumbnails'), source: library });
+  thumbnails = new ThumbnailService({ cacheDir: path.join(dataDir, 'thumbnails'), source: library, tasks });
   const api = createApi(library, thumbnails, { dataDir, transport: options.transport, sampleDir: options.sampleDir });
 
   let closing: Promise<void> | undefined;
@@ -67,7 +71,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     thumbnails,
     dataDir,
     close() {
-      closing ??= closeAll(library, thumbnails, db, events);
+      closing ??= closeAll(library, thumbnails, tasks, db, events);
       return closing;
     },
   };
@@ -110,9 +114,10 @@ function createApi(library: LibraryService, thumbnails: ThumbnailService, info: 
   };
 }
 
-async function closeAll(library: LibraryService, thumbnails: ThumbnailService, db: Db, events: EventHub): Promise<void> {
+async function closeAll(library: LibraryService, thumbnails: ThumbnailService, tasks: ImageTasks, db: Db, events: EventHub): Promise<void> {
   await library.cancelAll();
   await thumbnails.close();
+  await tasks.close();
   events.clear();
   db.close();
 }

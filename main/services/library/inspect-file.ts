@@ -28,17 +28,24 @@ export type Inspection =
   /** The file disappeared between listing and reading: it is not in the folder any more. */
   | { kind: 'gone' };
 
-/** `rel` names the file in messages; `absPath` is where it is read. Never throws for bad files. */
-export async function inspectFile(absPath: string, rel: string, options: InspectOptions): Promise<Inspection> {
-  let info;
-  try {
-    info = await stat(absPath);
-  } catch (error) {
-    return statFailure(rel, error);
+/**
+ * `rel` names the file in messages; `absPath` is where it is read. `listed` is the
+ * size and mtime the listing just saw (saves a stat per file; a file that changes
+ * after that shows up as a length mismatch). Never throws for bad files.
+ */
+export async function inspectFile(absPath: string, rel: string, options: InspectOptions, listed?: { size: number; mtimeMs: number }): Promise<Inspection> {
+  let info = listed;
+  if (!info) {
+    try {
+      const stats = await stat(absPath);
+      if (!stats.isFile()) return { kind: 'skipped', size: 0, mtimeMs: stats.mtimeMs, reason: reasons.unreadableFile(rel, 'EISDIR') };
+      info = stats;
+    } catch (error) {
+      return statFailure(rel, error);
+    }
   }
   const { size, mtimeMs } = info;
   const skip = (reason: string): Inspection => ({ kind: 'skipped', size, mtimeMs, reason });
-  if (!info.isFile()) return skip(reasons.unreadableFile(rel, 'EISDIR'));
   if (size === 0) return skip(reasons.emptyFile(rel));
 
   let input: Buffer | string;

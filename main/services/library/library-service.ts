@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { DatasetSummary, ImagePage, ScanProgress, ScanResult, SkippedFile } from '../../api/contract.ts';
 import type { Catalogue, ImageRecord } from './catalogue.ts';
 import { DEFAULT_MAX_PIXELS } from './inspect-file.ts';
+import type { ImageTasks } from './image-tasks.ts';
 import { scanDataset } from './scan.ts';
 import { RootUnavailableError } from './walk.ts';
 
@@ -36,9 +37,12 @@ export class LibraryService {
   private readonly catalogue: Catalogue;
   private readonly options: LibraryOptions;
   private readonly running = new Map<number, RunningScan>();
+  private readonly tasks: ImageTasks;
 
-  constructor(catalogue: Catalogue, options: LibraryOptions = {}) {
+  /** `tasks` does the per-file work (see image-tasks.ts); its owner closes it. */
+  constructor(catalogue: Catalogue, tasks: ImageTasks, options: LibraryOptions = {}) {
     this.catalogue = catalogue;
+    this.tasks = tasks;
     this.options = options;
   }
 
@@ -136,6 +140,7 @@ export class LibraryService {
       const result = await scanDataset(this.catalogue, { id: datasetId, root }, {
         maxPixels: this.options.maxPixels ?? DEFAULT_MAX_PIXELS,
         concurrency: this.options.scanConcurrency ?? 8,
+        tasks: this.tasks,
         progressIntervalMs: this.options.progressIntervalMs,
         onProgress: this.options.onProgress,
         signal,

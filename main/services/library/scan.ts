@@ -10,7 +10,8 @@
 import type { ScanProgress, ScanResult } from '../../api/contract.ts';
 import type { Catalogue, FileRow, KnownFile } from './catalogue.ts';
 import { forEachConcurrent, throttle, yieldToEventLoop } from './concurrency.ts';
-import { inspectFile, type Inspection } from './inspect-file.ts';
+import type { Inspection } from './inspect-file.ts';
+import type { ImageTasks } from './image-tasks.ts';
 import { listFolder, type ListedFile } from './walk.ts';
 
 export interface ScanOptions {
@@ -18,6 +19,8 @@ export interface ScanOptions {
   maxPixels: number;
   /** Files inspected at once (I/O and decoding run on the thread pool). */
   concurrency: number;
+  /** Reads and checks each new or changed file (in a worker thread, normally). */
+  tasks: ImageTasks;
   signal?: AbortSignal;
   onProgress?: (progress: ScanProgress) => void;
   /** Minimum time between progress callbacks (the last one is always delivered). */
@@ -86,7 +89,7 @@ export async function scanDataset(catalogue: Catalogue, dataset: { id: number; r
     toInspect,
     options.concurrency,
     async (file) => {
-      const result = await inspectFile(file.absPath, file.relPath, { maxPixels: options.maxPixels });
+      const result = await options.tasks.inspect(file.absPath, file.relPath, options.maxPixels, file);
       record(file.relPath, result);
       counts.processed++;
       progress.call(snapshot('reading'));

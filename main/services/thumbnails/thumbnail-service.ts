@@ -2,11 +2,10 @@
 // portrait photo shows upright), cached on disk by content hash + size, made lazily
 // when asked for (what is on screen) and in bulk after a scan with bounded
 // concurrency. The Electron protocol and the web server both call `thumbnailFile`.
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
 import type { ImageRecord } from '../library/catalogue.ts';
+import type { ImageTasks } from '../library/image-tasks.ts';
 import { forEachConcurrent } from '../library/concurrency.ts';
 import { resolveInsideDataset, UnsafePathError } from '../safe-path.ts';
 import { THUMBNAIL_CONTENT_TYPE, thumbnailPath } from './thumbnail-cache.ts';
@@ -41,9 +40,11 @@ export interface ThumbnailServiceOptions {
   /** <dataDir>/thumbnails */
   cacheDir: string;
   source: ThumbnailSource;
+  /** Renders the files (in the image worker thread, normally); its owner closes it. */
+  tasks: ImageTasks;
   /** Longest side in pixels (default 256). */
   size?: number;
-  /** Thumbnails made at once by bulk jobs (default 2: one per core here). */
+  /** Thumbnails requested at once by bulk jobs (default 4: keeps the worker and thread pool busy). */
   bulkConcurrency?: number;
 }
 
@@ -51,16 +52,20 @@ export class ThumbnailService {
   readonly size: number;
   private readonly cacheDir: string;
   private readonly source: ThumbnailSource;
+  private readonly tasks: ImageTasks;
   private readonly bulkConcurrency: number;
   /** Thumbnails being made, by output path: a second request waits for the first. */
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly bulkJobs = new Map<number, AbortController>();
+  /** Cache sub-folders known to exist (saves a mkdir per thumbnail). */
+  private readonly shards = new Set<string>();
 
   constructor(options: ThumbnailServiceOptions) {
     this.cacheDir = options.cacheDir;
     this.source = options.source;
+    this.tasks = options.tasks;
     this.size = options.size ?? DEFAULT_THUMBNAIL_SIZE;
-    this.bulkConcurrency = options.bulkConcurrency ?? 2;
+    this.bulkConcurrency = options.bulkConcurrency ?? 4;
   }
 
   /**
@@ -157,20 +162,14 @@ export class ThumbnailService {
     if (current.size !== image.size || current.mtimeMs !== image.mtimeMs) {
       throw new ThumbnailError('changed', `'${image.relPath}' changed since the last scan; re-scan the folder to update it.`);
     }
-    await mkdir(path.dirname(out), { recursive: true });
-    // Write to a unique temp name and rename: a reader never sees half a file. No fsync:
-    // the cache can always be rebuilt, and empty files are treated as missing.
-    const temp = `${out}.${randomBytes(6).toString('hex')}.tmp`;
+    const shard = path.dirname(out);
+    if (!this.shards.has(shard)) {
+      await mkdir(shard, { recursive: true });
+      this.shards.add(shard);
+    }
     try {
-      await sharp(absPath, { failOn: 'none', limitInputPixels: image.width * image.height + 1 })
-        .rotate() // apply EXIF orientation
-        .resize(this.size, this.size, { fit: 'inside', withoutEnlargement: true })
-        .webp({ quality: 80, effort: 2 })
-        .toFile(temp);
-      await rename(temp, out);
+      await this.tasks.thumbnail({ absPath, out, size: this.size, maxPixels: image.width * image.height + 1 });
     } catch (error) {
-      await rm(temp, { force: true });
-      if (error instanceof ThumbnailError) throw error;
       throw new ThumbnailError('unreadable', `Could not make a thumbnail of '${image.relPath}': ${(error as Error).message}`);
     }
   }

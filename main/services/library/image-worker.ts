@@ -1,0 +1,22 @@
+// The image worker thread: inspects files for the scanner and renders thumbnails, so
+// that sharp's per-call JavaScript work (about half a millisecond per call) and the
+// hashing never run on the main event loop. Protocol: ImageTaskRequest in,
+// ImageTaskReply out, matched by id (see image-tasks.ts).
+import { parentPort } from 'node:worker_threads';
+import { renderThumbnail } from '../thumbnails/render-thumbnail.ts';
+import type { ImageTaskReply, ImageTaskRequest } from './image-tasks.ts';
+import { inspectFile } from './inspect-file.ts';
+
+const port = parentPort;
+if (!port) throw new Error('image-worker.ts must be started as a worker thread');
+
+port.on('message', (request: ImageTaskRequest) => {
+  const work =
+    request.op === 'inspect'
+      ? inspectFile(request.absPath, request.rel, { maxPixels: request.maxPixels }, request.listed)
+      : renderThumbnail(request.job).then(() => null);
+  work.then(
+    (result) => port.postMessage({ id: request.id, result } satisfies ImageTaskReply),
+    (error: unknown) => port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies ImageTaskReply),
+  );
+});
