@@ -31,6 +31,7 @@ interface BuilderConfig {
   linux?: { target?: string[]; icon?: string };
   win?: { target?: string[]; icon?: string };
   mac?: { target?: string[]; icon?: string };
+  electronFuses?: Record<string, boolean>;
 }
 
 async function readBuilderConfig(): Promise<BuilderConfig> {
@@ -39,7 +40,33 @@ async function readBuilderConfig(): Promise<BuilderConfig> {
   return yaml.load(await fs.readFile(path.join(ROOT, 'electron-builder.yml'), 'utf8')) as BuilderConfig;
 }
 
+/** electron-builder's own loader and schema check (what `electron-builder` runs first; no download). */
+function builderConfigApi(): {
+  getConfig(projectDir: string, configPath: string, configFromOptions: null): Promise<Record<string, unknown>>;
+  validateConfiguration(config: Record<string, unknown>, debugLogger: { isEnabled: boolean; add(): void }): Promise<void>;
+} {
+  return require('app-builder-lib/out/util/config/config');
+}
+const quietLogger = { isEnabled: false, add: () => undefined };
+
 describe('electron-builder.yml', () => {
+  it("passes electron-builder's own schema validation", async () => {
+    const { getConfig, validateConfiguration } = builderConfigApi();
+    const config = await getConfig(ROOT, path.join(ROOT, 'electron-builder.yml'), null);
+    await validateConfiguration(config, quietLogger);
+    assert.equal(config.productName, 'SimCLR Studio');
+    // The check is real: a misspelt option is refused.
+    await assert.rejects(validateConfiguration({ ...config, asarUnpak: ['x'] }, quietLogger), /asarUnpak/);
+  });
+
+  it('hardens the packaged program with Electron fuses', async () => {
+    const fuses = (await readBuilderConfig()).electronFuses ?? {};
+    assert.equal(fuses.runAsNode, false);
+    assert.equal(fuses.enableNodeOptionsEnvironmentVariable, false);
+    assert.equal(fuses.enableNodeCliInspectArguments, false);
+    assert.equal(fuses.grantFileProtocolExtraPrivileges, false);
+  });
+
   it('names the app and builds AppImage + deb, NSIS and dmg', async () => {
     const config = await readBuilderConfig();
     assert.equal(config.productName, 'SimCLR Studio');
