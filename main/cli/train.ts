@@ -101,10 +101,22 @@ export function choiceFlag<T extends string>(value: string | undefined, flag: st
   return value as T;
 }
 
-/** Turns zod's validation error into one line per field. */
+/** Config fields that have a flag: errors name the flag the user typed. */
+const FLAG_OF: Record<string, string> = {
+  imageSize: '--image-size',
+  batchSize: '--batch-size',
+  epochs: '--epochs',
+  width: '--width',
+  temperature: '--temperature',
+  lr: '--lr',
+  seed: '--seed',
+};
+
+/** Turns zod's validation error into one line per field, naming the flag where there is one. */
 export function configError(error: unknown): never {
   if (error instanceof ZodError) {
-    throw new CliError(`invalid settings: ${error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ')}`);
+    const field = (p: PropertyKey[]) => FLAG_OF[p.join('.')] ?? (p.join('.') || 'config');
+    throw new CliError(`invalid settings: ${error.issues.map((i) => `${field(i.path)}: ${i.message}`).join('; ')}`);
   }
   throw error;
 }

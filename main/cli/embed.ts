@@ -1,0 +1,92 @@
+// `simclr-studio embed <folder> --run-dir D --out F.npy [--json]`
+// Writes the representations h (paper §4.2: h, not z, is the better representation) of
+// every usable image of <folder> with the run's encoder (its last checkpoint) to F.npy
+// (float32, N×D) and the image paths, in the same order, to F.csv (index,path,label).
+import path from 'node:path';
+import { defaultDataDir } from '../data-dir.ts';
+import { selectBackend } from '../../worker/backend.ts';
+import { noUsableImagesMessage, openFolderDataset } from '../../worker/data/open-folder.ts';
+import { embedDataset } from '../../worker/embed.ts';
+import { writePathsCsv } from '../../worker/export/csv.ts';
+import { writeNpyFloat32 } from '../../worker/export/npy.ts';
+import { lastCheckpointPath, readCheckpoint } from '../../worker/simclr/checkpoint.ts';
+import { encoderFromCheckpoint } from '../../worker/simclr/trainer-session.ts';
+import { CliError, parseCommandArgs, printJson } from './common.ts';
+import { ProgressLine } from './train.ts';
+
+const USAGE = `usage: simclr-studio embed <folder> --run-dir D --out F.npy [--json]
+
+Writes h = f(x) of every image of <folder> with the encoder trained in run D to F.npy
+(float32, N×D) and the image paths in the same order to F.csv.`;
+
+const OPTIONS = {
+  'run-dir': { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/** F.npy → F.csv (any other name gets .csv appended). */
+export function csvPathFor(npyPath: string): string {
+  return npyPath.toLowerCase().endsWith('.npy') ? `${npyPath.slice(0, -4)}.csv` : `${npyPath}.csv`;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 'embed');
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new CliError(`embed needs exactly one <folder>, got ${positionals.length}\n\n${USAGE}`);
+  if (!values['run-dir']) throw new CliError(`embed needs --run-dir D (a run made by simclr-studio train)\n\n${USAGE}`);
+  if (!values.out) throw new CliError(`embed needs --out F.npy\n\n${USAGE}`);
+  const folder = path.resolve(positionals[0]!);
+  const out = path.resolve(values.out);
+  const csv = csvPathFor(out);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+
+  const file = lastCheckpointPath(path.resolve(values['run-dir']));
+  const checkpoint = await readCheckpoint(file).catch((error: unknown) => {
+    throw new CliError((error as Error).message);
+  });
+  const progress = new ProgressLine(process.stderr);
+  const skipped: { path: string; reason: string }[] = [];
+  const dataset = await openFolderDataset(folder, {
+    imageSize: checkpoint.config.imageSize,
+    cacheDir: path.join(defaultDataDir(), 'cache', 'pixels'),
+    onProgress: (done, total) => progress.update(`preparing images ${done}/${total}`, done / total),
+    onSkipped: (s) => {
+      skipped.push(s);
+      progress.log(`skipped ${s.path}: ${s.reason}`);
+    },
+  }).catch((error: unknown) => {
+    throw new CliError((error as Error).message);
+  });
+  progress.done();
+  if (dataset.size === 0) throw new CliError(noUsableImagesMessage(folder, dataset));
+
+  const { tf, name: backend } = await selectBackend('auto', log);
+  let encoder;
+  try {
+    encoder = encoderFromCheckpoint(tf, checkpoint, file);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  try {
+    const h = await embedDataset(tf, encoder, dataset, checkpoint.config.imageSize, {
+      onProgress: (done, total) => progress.update(`embedding ${done}/${total}`, done / total),
+      onSkipped: (s) => {
+        skipped.push(s);
+        progress.log(`skipped ${s.path}: ${s.reason}`);
+      },
+    });
+    progress.done();
+    await writeNpyFloat32(out, h.data, [h.rows, h.cols]);
+    await writePathsCsv(csv, h.indices.map((i) => ({ path: dataset.images[i]!.file.path, label: dataset.images[i]!.file.label })));
+    log(`wrote ${h.rows}×${h.cols} embeddings to ${out} and their paths to ${csv}`);
+    if (values.json) printJson({ out, csv, images: h.rows, dim: h.cols, backend, skipped });
+  } finally {
+    encoder.dispose();
+  }
+  return 0;
+}
