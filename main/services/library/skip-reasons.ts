@@ -6,7 +6,8 @@ const MEGA = 1_000_000;
 
 export function formatMegapixels(pixels: number): string {
   const mp = pixels / MEGA;
-  return `${mp >= 10 ? Math.round(mp) : mp.toFixed(1)} megapixels`;
+  const digits = mp >= 10 ? 0 : mp >= 1 ? 1 : 2;
+  return `${mp.toFixed(digits)} megapixels`;
 }
 
 export function emptyFile(rel: string): string {

@@ -39,8 +39,9 @@ export class RootUnavailableError extends Error {
 const STAT_BATCH = 64;
 
 /**
- * Lists `rootReal` (an absolute, symlink-resolved path) recursively. Entries within a
- * folder come in name order, so a re-scan sees the same order. Throws
+ * Lists `rootReal` (an absolute, symlink-resolved path) recursively: each folder's
+ * files in name order, then its sub-folders (depth-first, in name order), so a re-scan
+ * sees the same order and the first name of a duplicated file stays the same. Throws
  * RootUnavailableError if the root itself cannot be listed; problems below the root
  * become ListedProblem entries.
  */

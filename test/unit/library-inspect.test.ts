@@ -1,0 +1,97 @@
+// inspectFile on real files: what a good image yields, and the reasons for the bad
+// ones that depend on timing in a real scan (deleted or changing while read), made
+// deterministic here by handing in the listing's view of the file.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createInProcessImageTasks, WorkerImageTasks } from '../../main/services/library/image-tasks.ts';
+import { inspectFile } from '../../main/services/library/inspect-file.ts';
+import { createTempDir, decompressionBombPng, writeImage, type TempDir } from '../helpers/image-fixtures.ts';
+
+let tmp: TempDir;
+before(async () => {
+  tmp = await createTempDir('simclr-inspect-');
+});
+after(async () => {
+  await tmp.remove();
+});
+
+const LIMIT = { maxPixels: 100_000_000 };
+
+describe('inspectFile', () => {
+  test('a good image: size, dimensions, format and the sha256 of its bytes', async () => {
+    const file = await writeImage(path.join(tmp.path, 'good.webp'), { width: 30, height: 20, format: 'webp' });
+    const result = await inspectFile(file, 'good.webp', LIMIT);
+    assert.equal(result.kind, 'image');
+    if (result.kind !== 'image') return;
+    const bytes = await readFile(file);
+    assert.equal(result.contentHash, createHash('sha256').update(bytes).digest('hex'));
+    assert.deepEqual([result.width, result.height, result.format, result.size], [30, 20, 'webp', bytes.length]);
+  });
+
+  test('the format comes from the content, not the name', async () => {
+    const png = await writeImage(path.join(tmp.path, 'really-a-png.jpg'), { format: 'png' });
+    const result = await inspectFile(png, 'really-a-png.jpg', LIMIT);
+    assert.equal(result.kind === 'image' && result.format, 'png');
+  });
+
+  test('a file deleted after listing is "gone", not skipped', async () => {
+    const file = await writeImage(path.join(tmp.path, 'soon-gone.png'));
+    const listed = await stat(file);
+    await rm(file);
+    assert.deepEqual(await inspectFile(file, 'soon-gone.png', LIMIT, listed), { kind: 'gone' });
+    assert.deepEqual(await inspectFile(file, 'soon-gone.png', LIMIT), { kind: 'gone' });
+  });
+
+  test('a file whose size changed since listing (still being copied) is skipped with a reason', async () => {
+    const file = await writeImage(path.join(tmp.path, 'copying.png'));
+    const listed = await stat(file);
+    await writeFile(file, Buffer.concat([await readFile(file), Buffer.alloc(100)]));
+    const result = await inspectFile(file, 'copying.png', LIMIT, listed);
+    assert.equal(result.kind, 'skipped');
+    assert.match(result.kind === 'skipped' ? result.reason : '', /'copying\.png' was changing while it was being read/);
+  });
+
+  test('the pixel limit is configurable and named in the reason', async () => {
+    const file = await writeImage(path.join(tmp.path, 'wide.png'), { width: 300, height: 200 });
+    const result = await inspectFile(file, 'wide.png', { maxPixels: 50_000 });
+    assert.equal(result.kind, 'skipped');
+    assert.match(result.kind === 'skipped' ? result.reason : '', /300×200 pixels = 0\.06 megapixels, above the limit of 0\.05 megapixels/);
+  });
+
+  test('a BMP is recognised and skipped with advice, a folder is not a file', async () => {
+    const bmp = Buffer.alloc(70);
+    bmp.write('BM', 0, 'ascii');
+    bmp.writeUInt32LE(40, 14);
+    await writeFile(path.join(tmp.path, 'old.bmp'), bmp);
+    const result = await inspectFile(path.join(tmp.path, 'old.bmp'), 'old.bmp', LIMIT);
+    assert.match(result.kind === 'skipped' ? result.reason : '', /BMP image.*Save it as PNG or JPEG/);
+    const folder = await inspectFile(tmp.path, 'a-folder', LIMIT);
+    assert.match(folder.kind === 'skipped' ? folder.reason : '', /is a folder, not a file/);
+  });
+});
+
+describe('image tasks in the worker thread', () => {
+  test('give the same answers as in-process, for good and bad files, and render thumbnails', async () => {
+    const good = await writeImage(path.join(tmp.path, 'w-good.jpg'), { format: 'jpeg', width: 50, height: 40 });
+    const bomb = path.join(tmp.path, 'w-bomb.png');
+    await writeFile(bomb, decompressionBombPng());
+    const worker = new WorkerImageTasks();
+    const local = createInProcessImageTasks();
+    try {
+      for (const [file, rel] of [[good, 'w-good.jpg'], [bomb, 'w-bomb.png']] as const) {
+        const listed = await stat(file);
+        assert.deepEqual(await worker.inspect(file, rel, LIMIT.maxPixels, listed), await local.inspect(file, rel, LIMIT.maxPixels, listed));
+      }
+      const out = path.join(tmp.path, 'thumb.webp');
+      await worker.thumbnail({ absPath: good, out, size: 16, maxPixels: 2000 });
+      assert.ok((await stat(out)).size > 0);
+      await assert.rejects(worker.thumbnail({ absPath: bomb, out: path.join(tmp.path, 'bomb.webp'), size: 16, maxPixels: 1000 }), /pixel limit/);
+    } finally {
+      await worker.close();
+    }
+    await assert.rejects(worker.inspect(good, 'w-good.jpg', 1, { size: 1, mtimeMs: 1 }), /closed/);
+  });
+});
