@@ -27,7 +27,7 @@ function scaledIdentity(f: number): number[] {
   return [f, 0, 0, 0, f, 0, 0, 0, f];
 }
 
-/** Multiplies every channel by f (torchvision adjust_brightness). */
+/** Multiplies every channel by f (torchvision adjust_brightness and SimCLR v2's code; v1's code added a delta instead). */
 export function brightnessOp(f: number): ColorOp {
   return { kind: 'brightness', matrix: scaledIdentity(f), offset: 0 };
 }
