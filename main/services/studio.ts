@@ -3,9 +3,11 @@
 // tests all create a Studio the same way and talk to it through `api` and `events`.
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { EventName, StudioApi, StudioEvents } from '../api/contract.ts';
+import type { EventName, LibraryApi, StudioApi, StudioEvents } from '../api/contract.ts';
 import { openDatabase, type Db } from '../db/open.ts';
 import packageJson from '../../package.json' with { type: 'json' };
+import { createExperimentsApi } from './experiments/experiments-api.ts';
+import { createUnavailableExplorerApi } from './explorer/explorer-api.ts';
 import { Catalogue } from './library/catalogue.ts';
 import { createInProcessImageTasks, WorkerImageTasks, type ImageTasks } from './library/image-tasks.ts';
 import { LibraryError, LibraryService, type LibraryOptions } from './library/library-service.ts';
@@ -62,7 +64,11 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     },
   });
   thumbnails = new ThumbnailService({ cacheDir: path.join(dataDir, 'thumbnails'), source: library, tasks });
-  const api = createApi(library, thumbnails, { dataDir, transport: options.transport, sampleDir: options.sampleDir });
+  const api: StudioApi = {
+    ...createApi(library, thumbnails, { dataDir, transport: options.transport, sampleDir: options.sampleDir }),
+    ...createExperimentsApi(),
+    ...createUnavailableExplorerApi(),
+  };
 
   let closing: Promise<void> | undefined;
   return {
@@ -77,7 +83,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   };
 }
 
-function createApi(library: LibraryService, thumbnails: ThumbnailService, info: { dataDir: string; transport: 'electron' | 'web'; sampleDir?: string }): StudioApi {
+function createApi(library: LibraryService, thumbnails: ThumbnailService, info: { dataDir: string; transport: 'electron' | 'web'; sampleDir?: string }): LibraryApi {
   return {
     async getAppInfo() {
       return { version: packageJson.version, dataDir: info.dataDir, transport: info.transport, platform: process.platform };
