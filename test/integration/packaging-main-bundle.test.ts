@@ -80,6 +80,7 @@ Module._load = function (request, ...rest) { return request === 'electron' ? ele
   const refused = await call('getAppInfo', {}, stranger);
   const invalid = await call('addDataset', { path: '' });
   const sample = await call('addSampleDataset', {});
+  if (!sample.ok) throw new Error('addSampleDataset failed: ' + JSON.stringify(sample.error));
   const images = await call('listImages', { datasetId: sample.value.datasetId, offset: 0, limit: 1 });
   const relPath = images.value.images[0].relPath;
   const thumb = await protocols.get('studio-thumb')({ url: 'studio-thumb://thumb/' + sample.value.datasetId + '/' + relPath.split('/').map(encodeURIComponent).join('/') });
