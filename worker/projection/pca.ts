@@ -1,0 +1,96 @@
+// PCA to 2-D, deterministic: the top two principal directions of the (centred)
+// embeddings by power iteration with deflation, then every row projected on them.
+//
+// Cost: the directions are found on an evenly strided subsample of at most
+// `maxFitRows` rows (the covariance of 5,000 rows of h is already a very good estimate
+// of the top two directions), so fitting is O(maxFitRows · D · iterations) and
+// projecting O(N · D): 100k × 512 takes a fraction of a second, the "instant first view".
+// No randomness: the start vector is fixed and each direction's sign is chosen so that
+// its largest-magnitude entry is positive, so the same input gives the same picture.
+
+export interface PcaOptions {
+  readonly maxFitRows?: number;
+  readonly iterations?: number;
+}
+
+/** data [rows, dim] row-major → [rows, 2] row-major (not yet scaled). */
+export function pca2d(data: Float32Array, rows: number, dim: number, options: PcaOptions = {}): Float32Array {
+  const { maxFitRows = 5000, iterations = 100 } = options;
+  if (data.length !== rows * dim) throw new Error(`pca: ${data.length} values do not fill ${rows}×${dim}`);
+  const out = new Float32Array(rows * 2);
+  if (rows === 0) return out;
+  const mean = columnMeans(data, rows, dim);
+  const stride = Math.max(1, Math.ceil(rows / maxFitRows));
+  const fitRows: number[] = [];
+  for (let r = 0; r < rows; r += stride) fitRows.push(r);
+  const first = powerIteration(data, dim, mean, fitRows, [], iterations);
+  const second = powerIteration(data, dim, mean, fitRows, [first], iterations);
+  for (let r = 0; r < rows; r++) {
+    let x = 0;
+    let y = 0;
+    for (let c = 0; c < dim; c++) {
+      const v = data[r * dim + c]! - mean[c]!;
+      x += v * first[c]!;
+      y += v * second[c]!;
+    }
+    out[2 * r] = x;
+    out[2 * r + 1] = y;
+  }
+  return out;
+}
+
+function columnMeans(data: Float32Array, rows: number, dim: number): Float64Array {
+  const mean = new Float64Array(dim);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < dim; c++) mean[c]! += data[r * dim + c]!;
+  for (let c = 0; c < dim; c++) mean[c]! /= rows;
+  return mean;
+}
+
+/**
+ * The dominant eigenvector of the covariance Xcᵀ·Xc of the fit rows (Xc = X − mean,
+ * [M, D]) orthogonal to `found`: v ← Xcᵀ(Xc·v), re-orthogonalised and normalised each
+ * step. Returns a zero vector when nothing is left (e.g. all rows equal).
+ */
+function powerIteration(data: Float32Array, dim: number, mean: Float64Array, fitRows: readonly number[], found: readonly Float64Array[], iterations: number): Float64Array {
+  // A fixed, non-degenerate start (not orthogonal to any axis in practice).
+  let v = new Float64Array(dim).map((_, c) => 1 + ((c * 7919) % 13) / 13);
+  orthonormalise(v, found);
+  const next = new Float64Array(dim);
+  const centred = new Float64Array(dim);
+  for (let it = 0; it < iterations; it++) {
+    next.fill(0);
+    for (const r of fitRows) {
+      let p = 0; // (Xc·v)_r
+      for (let c = 0; c < dim; c++) {
+        centred[c] = data[r * dim + c]! - mean[c]!;
+        p += centred[c]! * v[c]!;
+      }
+      for (let c = 0; c < dim; c++) next[c]! += p * centred[c]!;
+    }
+    if (!orthonormalise(next, found)) return new Float64Array(dim);
+    v = Float64Array.from(next);
+  }
+  fixSign(v);
+  return v;
+}
+
+/** Removes the components along `basis` and scales to unit length; false when nothing remains. */
+function orthonormalise(v: Float64Array, basis: readonly Float64Array[]): boolean {
+  for (const b of basis) {
+    let dot = 0;
+    for (let c = 0; c < v.length; c++) dot += v[c]! * b[c]!;
+    for (let c = 0; c < v.length; c++) v[c]! -= dot * b[c]!;
+  }
+  let norm = 0;
+  for (let c = 0; c < v.length; c++) norm += v[c]! * v[c]!;
+  if (!(norm > 1e-24)) return false;
+  const scale = 1 / Math.sqrt(norm);
+  for (let c = 0; c < v.length; c++) v[c]! *= scale;
+  return true;
+}
+
+function fixSign(v: Float64Array): void {
+  let largest = 0;
+  for (let c = 1; c < v.length; c++) if (Math.abs(v[c]!) > Math.abs(v[largest]!)) largest = c;
+  if (v[largest]! < 0) for (let c = 0; c < v.length; c++) v[c] = -v[c]!;
+}

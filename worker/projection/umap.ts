@@ -1,0 +1,62 @@
+// UMAP to 2-D with umap-js (McInnes et al. 2018), on cosine distance of h (what the
+// explorer's neighbours use), seeded: umap-js draws every random number (NN-descent,
+// initial layout, negative sampling) from the function it is given, here the engine's
+// seeded xoshiro generator, so the same seed and input give the same coordinates.
+// Runs epoch by epoch so the caller sees progress and can cancel between epochs.
+import { UMAP } from 'umap-js';
+import { createRng } from '../simclr/rng.ts';
+
+export interface UmapOptions {
+  readonly seed: number;
+  readonly nNeighbors?: number;
+  readonly minDist?: number;
+  readonly signal?: AbortSignal;
+  /** Called every few epochs with (done, total). */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Fewer points than this are laid out by PCA instead (UMAP needs a neighbourhood). */
+export const UMAP_MIN_POINTS = 5;
+
+/** data [rows, dim] row-major → [rows, 2] row-major (not yet scaled). rows ≥ UMAP_MIN_POINTS. */
+export function umap2d(data: Float32Array, rows: number, dim: number, options: UmapOptions): Float32Array {
+  if (rows < UMAP_MIN_POINTS) throw new Error(`umap needs at least ${UMAP_MIN_POINTS} points, got ${rows}`);
+  if (data.length !== rows * dim) throw new Error(`umap: ${data.length} values do not fill ${rows}×${dim}`);
+  options.signal?.throwIfAborted();
+  const rng = createRng(options.seed);
+  const umap = new UMAP({
+    nComponents: 2,
+    nNeighbors: Math.min(options.nNeighbors ?? 15, rows - 1),
+    minDist: options.minDist ?? 0.1,
+    distanceFn: cosineDistance,
+    random: () => rng.next(),
+  });
+  const vectors = Array.from({ length: rows }, (_, r) => Array.from(data.subarray(r * dim, (r + 1) * dim)));
+  const epochs = umap.initializeFit(vectors);
+  const every = Math.max(1, Math.floor(epochs / 50));
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    options.signal?.throwIfAborted();
+    umap.step();
+    if ((epoch + 1) % every === 0 || epoch + 1 === epochs) options.onProgress?.(epoch + 1, epochs);
+  }
+  const embedding = umap.getEmbedding();
+  const out = new Float32Array(rows * 2);
+  embedding.forEach(([x, y], r) => {
+    out[2 * r] = x ?? 0;
+    out[2 * r + 1] = y ?? 0;
+  });
+  return out;
+}
+
+/** 1 − cos(x, y); 1 when either vector is zero. */
+function cosineDistance(x: number[], y: number[]): number {
+  let dot = 0;
+  let xx = 0;
+  let yy = 0;
+  for (let i = 0; i < x.length; i++) {
+    dot += x[i]! * y[i]!;
+    xx += x[i]! * x[i]!;
+    yy += y[i]! * y[i]!;
+  }
+  return xx > 0 && yy > 0 ? 1 - dot / Math.sqrt(xx * yy) : 1;
+}
