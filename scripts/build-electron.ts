@@ -1,13 +1,19 @@
-// `npm run build:electron`: bundles the desktop app's three entry points into
-// dist/electron/ as CommonJS:
+// `npm run build:electron`: bundles the desktop app into dist/electron/ as CommonJS:
 //   main.cjs     the main process (main/electron/main.ts and the services it imports)
 //   preload.cjs  the sandboxed preload: a sandboxed preload can require only 'electron'
-//                and a few built-ins at run time, so zod and our own files are bundled in
-//   worker.cjs   the training worker thread (worker/index.ts)
+//                and a few built-ins at run time, so our own files are bundled in
+//   <worker>.cjs every worker thread the code starts, found automatically (below)
 // Native and heavy packages stay external and load from node_modules (unpacked from the
 // asar by electron-builder.yml): electron itself, better-sqlite3, sharp, @tensorflow/*.
 // Files the sources find next to themselves (the SQL migrations) are copied beside the
 // bundles, where `import.meta.url` now points.
+//
+// Worker threads: the sources start a worker from its own file, named the one way
+// bundlers understand, `new URL('./some-worker.ts', import.meta.url)`. In a bundle that
+// .ts file is not there, so each such URL is rewritten to a bundle of that file of its
+// own, `<path-from-root-with-dashes>.cjs` beside main.cjs (e.g.
+// main/services/library/image-worker.ts → main-services-library-image-worker.cjs), and
+// that bundle is built too (and the workers it starts, and so on).
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,13 +27,12 @@ export interface BuildElectronOptions {
   /** Where the bundles go; dist/electron by default. */
   readonly outDir?: string;
   /** Only the entries named here (tests bundle the preload alone). */
-  readonly only?: readonly ('main' | 'preload' | 'worker')[];
+  readonly only?: readonly ('main' | 'preload')[];
 }
 
 const ENTRIES = {
   main: 'main/electron/main.ts',
   preload: 'main/electron/preload.ts',
-  worker: 'worker/index.ts',
 } as const;
 
 /**
@@ -38,6 +43,40 @@ const IMPORT_META_SHIM = {
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__bundleUrl', 'import.meta.dirname': '__dirname', 'import.meta.filename': '__filename' },
 };
+
+/** `new URL('./x.ts', import.meta.url)` (either quote; relative paths only). */
+const WORKER_URL = /new URL\((['"])(\.\.?\/[^'"]+)\.ts\1,\s*import\.meta\.url\)/g;
+
+/** The bundle name of a worker source: its path from the root, '/' → '-', no extension. */
+export function workerBundleName(rootDir: string, source: string): string {
+  return path.relative(rootDir, source).replace(/\.ts$/, '').split(path.sep).join('-');
+}
+
+/**
+ * Rewrites worker URLs to their bundles' names and records each worker source in
+ * `found` (source path → bundle name), so the build can bundle them next.
+ */
+function workerUrls(rootDir: string, found: Map<string, string>): esbuild.Plugin {
+  return {
+    name: 'worker-urls',
+    setup(build) {
+      build.onLoad({ filter: /\.ts$/ }, async (args) => {
+        if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+        const source = await fs.readFile(args.path, 'utf8');
+        if (!source.includes('import.meta.url')) return undefined;
+        let rewritten = false;
+        const contents = source.replace(WORKER_URL, (_match, quote: string, relative: string) => {
+          const worker = path.resolve(path.dirname(args.path), `${relative}.ts`);
+          const name = workerBundleName(rootDir, worker);
+          found.set(worker, name);
+          rewritten = true;
+          return `new URL(${quote}./${name}.cjs${quote}, import.meta.url)`;
+        });
+        return rewritten ? { contents, loader: 'ts' } : undefined;
+      });
+    },
+  };
+}
 
 /**
  * Replaces main/electron/contract-names.ts in the preload bundle with its values as
@@ -63,6 +102,7 @@ function contractNamesLiterals(rootDir: string): esbuild.Plugin {
 /** Folders copied next to the bundles: source folder → name in outDir. */
 const RESOURCE_DIRS = [{ from: 'main/db/migrations', to: 'migrations' }] as const;
 
+/** Builds the bundles; returns their paths (main, preload, then any workers found). */
 export async function buildElectron(options: BuildElectronOptions): Promise<string[]> {
   const outDir = options.outDir ?? path.join(options.rootDir, 'dist', 'electron');
   const wanted = options.only ?? (Object.keys(ENTRIES) as (keyof typeof ENTRIES)[]);
@@ -75,31 +115,41 @@ export async function buildElectron(options: BuildElectronOptions): Promise<stri
     external: [...EXTERNALS],
     sourcemap: 'linked',
     logLevel: 'warning',
-    // Electron 45 runs Chromium 142 and Node 24: no down-levelling needed.
+    // Electron 45 runs Chromium 142 and Node 22+: no down-levelling needed.
     target: 'es2023',
   };
-  const builds: Promise<esbuild.BuildResult>[] = [];
-  const nodeEntries = wanted.filter((name) => name !== 'preload').map((name) => ({ in: ENTRIES[name], out: name }));
-  if (nodeEntries.length > 0) {
-    builds.push(esbuild.build({ ...common, ...IMPORT_META_SHIM, platform: 'node', entryPoints: nodeEntries }));
-  }
+  const built: string[] = [];
+
   if (wanted.includes('preload')) {
-    builds.push(
-      esbuild.build({
-        ...common,
-        platform: 'browser',
-        entryPoints: [{ in: ENTRIES.preload, out: 'preload' }],
-        plugins: [contractNamesLiterals(options.rootDir)],
-      }),
-    );
+    await esbuild.build({
+      ...common,
+      platform: 'browser',
+      entryPoints: [{ in: ENTRIES.preload, out: 'preload' }],
+      plugins: [contractNamesLiterals(options.rootDir)],
+    });
+    built.push(path.join(outDir, 'preload.cjs'));
   }
-  await Promise.all(builds);
-  if (nodeEntries.length > 0) {
+
+  if (wanted.includes('main')) {
+    const workers = new Map<string, string>();
+    const buildNode = (entry: string, out: string) =>
+      esbuild.build({ ...common, ...IMPORT_META_SHIM, platform: 'node', entryPoints: [{ in: entry, out }], plugins: [workerUrls(options.rootDir, workers)] });
+    await buildNode(ENTRIES.main, 'main');
+    built.push(path.join(outDir, 'main.cjs'));
+    // Workers found while bundling may start workers of their own: build until none is new.
+    const done = new Set<string>();
+    for (let pending = [...workers]; pending.length > 0; pending = [...workers].filter(([source]) => !done.has(source))) {
+      for (const [source, name] of pending) {
+        done.add(source);
+        await buildNode(source, name);
+        built.push(path.join(outDir, `${name}.cjs`));
+      }
+    }
     for (const { from, to } of RESOURCE_DIRS) {
       await fs.cp(path.join(options.rootDir, from), path.join(outDir, to), { recursive: true });
     }
   }
-  return wanted.map((name) => path.join(outDir, `${name}.cjs`));
+  return built;
 }
 
 if (import.meta.main) {

@@ -24,10 +24,8 @@ async function start(): Promise<void> {
   // __dirname is the bundle's folder (dist/electron): build-electron.ts emits CommonJS.
   const paths = appPaths({ bundleDir: __dirname, isPackaged: app.isPackaged, resourcesPath: process.resourcesPath });
   const dataDir = desktopDataDir(process.env, app.getPath('userData'));
-  // imageWorker: false until the studio can be told where the bundled image worker is:
-  // it looks for image-worker.ts next to its own source, which the bundle does not have
-  // (the image work then runs on the main thread, correct but less responsive).
-  const studio = await createStudio({ dataDir, transport: 'electron', sampleDir: paths.sampleDir, imageWorker: false });
+  // Worker threads the studio starts are bundled beside main.cjs by build-electron.ts.
+  const studio = await createStudio({ dataDir, transport: 'electron', sampleDir: paths.sampleDir });
   handleProtocols(paths.rendererDir, (datasetId, relPath) => studio.thumbnails.thumbnailFile(datasetId, relPath));
   const window = createMainWindow(paths.preload);
   const unregister = registerIpc(studio.api, studio.events, window);

@@ -15,8 +15,6 @@ export interface AppPathsInput {
 
 export interface AppPaths {
   readonly preload: string;
-  /** The worker thread's bundle (the training engine). */
-  readonly worker: string;
   /** The built renderer served on studio-app://app/. */
   readonly rendererDir: string;
   /** The labelled sample folder behind "Try with sample images". */
@@ -31,7 +29,6 @@ export function appPaths(input: AppPathsInput): AppPaths {
   const repoDir = path.dirname(distDir);
   return {
     preload: path.join(input.bundleDir, 'preload.cjs'),
-    worker: path.join(input.bundleDir, 'worker.cjs'),
     rendererDir: path.join(distDir, 'renderer'),
     sampleDir: input.isPackaged ? path.join(input.resourcesPath, SAMPLE_FOLDER) : path.join(repoDir, 'assets', SAMPLE_FOLDER),
   };

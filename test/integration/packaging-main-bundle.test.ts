@@ -2,9 +2,10 @@
 // it) in a Node child process. Electron's program cannot run here, so the child answers
 // require('electron') with a small recorder of the calls main.ts makes (app, window,
 // ipcMain, protocol, dialog); everything behind it is real: the bundled services, SQLite,
-// the migrations copied beside the bundle, sharp, the sample images. This catches what
-// only a bundle can break (import.meta in CommonJS, files found next to the sources,
-// externals) and checks main.ts's wiring: the window's security options, one trusted
+// the migrations copied beside the bundle, the image worker thread bundled beside it,
+// sharp, the sample images. This catches what only a bundle can break (import.meta in
+// CommonJS, files and workers found next to the sources, externals) and checks main.ts's
+// wiring: the window's security options, one trusted
 // handler per method, the two protocols, the sample folder, closing on quit.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -111,13 +112,15 @@ Module._load = function (request, ...rest) { return request === 'electron' ? ele
 describe('the main-process bundle', () => {
   let dir = '';
   let result: Record<string, any> = {};
+  let bundles: string[] = [];
 
   before(async () => {
     // The layout of the repository: dist/electron, dist/renderer, assets/sample-images,
     // node_modules (for the external native packages).
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'simclr-main-bundle-'));
     const outDir = path.join(dir, 'dist', 'electron');
-    const [mainBundle] = await buildElectron({ rootDir: ROOT, outDir, only: ['main'] });
+    bundles = await buildElectron({ rootDir: ROOT, outDir, only: ['main'] });
+    const mainBundle = bundles[0];
     await fs.mkdir(path.join(dir, 'dist', 'renderer'), { recursive: true });
     await fs.writeFile(path.join(dir, 'dist', 'renderer', 'index.html'), '<!doctype html><title>SimCLR Studio</title>');
     await fs.mkdir(path.join(dir, 'assets'));
@@ -160,7 +163,15 @@ describe('the main-process bundle', () => {
     assert.deepEqual(result.dialog, { ok: true, value: null });
   });
 
-  it('adds the shipped sample images and serves their thumbnails', () => {
+  it('bundles the worker threads the studio starts, and points the code at them', async () => {
+    const imageWorker = path.join(dir, 'dist', 'electron', 'main-services-library-image-worker.cjs');
+    assert.ok(bundles.includes(imageWorker), `no image worker bundle among ${bundles.join(', ')}`);
+    const main = await fs.readFile(bundles[0]!, 'utf8');
+    assert.doesNotMatch(main, /new URL\("[^"]+\.ts"/, 'a worker URL still names a .ts source');
+    assert.match(main, /new URL\("\.\/main-services-library-image-worker\.cjs"/);
+  });
+
+  it('adds the shipped sample images (through the image worker) and serves their thumbnails', () => {
     assert.equal(result.sample.ok, true, JSON.stringify(result.sample.error));
     assert.equal(result.sample.images, 64);
     assert.equal(result.sample.skipped, 0);

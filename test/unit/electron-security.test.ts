@@ -197,7 +197,6 @@ describe('app paths', () => {
     const root = path.resolve('/repo');
     const dev = appPaths({ bundleDir: path.join(root, 'dist', 'electron'), isPackaged: false, resourcesPath: '/unused' });
     assert.equal(dev.preload, path.join(root, 'dist', 'electron', 'preload.cjs'));
-    assert.equal(dev.worker, path.join(root, 'dist', 'electron', 'worker.cjs'));
     assert.equal(dev.rendererDir, path.join(root, 'dist', 'renderer'));
     assert.equal(dev.sampleDir, path.join(root, 'assets', 'sample-images'));
     const resources = path.resolve('/opt/SimCLR Studio/resources');
