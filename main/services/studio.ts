@@ -64,6 +64,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     },
   });
   thumbnails = new ThumbnailService({ cacheDir: path.join(dataDir, 'thumbnails'), source: library, tasks });
+  library.recoverInterruptedScans();
   const api: StudioApi = {
     ...createApi(library, thumbnails, { dataDir, transport: options.transport, sampleDir: options.sampleDir }),
     ...createExperimentsApi(),

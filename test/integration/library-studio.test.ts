@@ -138,3 +138,26 @@ describe('addSampleDataset', () => {
     }
   });
 });
+
+describe('start-up', () => {
+  test("a dataset left 'scanning' by a process that stopped mid-scan is 'ready' again", async () => {
+    const dataDir = path.join(tmp.path, 'interrupted');
+    const root = path.join(tmp.path, 'interrupted-photos');
+    await writeLabelledFolder(root, { classes: { i: 2 } });
+    const first = await createStudio({ dataDir, transport: 'web', thumbnailsAfterScan: false });
+    const { datasetId } = await first.api.addDataset({ path: root });
+    await first.close();
+    // What a crash mid-scan leaves behind.
+    const { openDatabase } = await import('../../main/db/open.ts');
+    const db = openDatabase(path.join(dataDir, DATABASE_FILE));
+    db.prepare("UPDATE datasets SET status = 'scanning' WHERE id = ?").run(datasetId);
+    db.close();
+    const second = await createStudio({ dataDir, transport: 'web', thumbnailsAfterScan: false });
+    try {
+      const [summary] = await second.api.listDatasets({});
+      assert.deepEqual([summary!.status, summary!.imageCount], ['ready', 2]);
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -19,8 +19,11 @@ export const DEFAULT_MAX_PIXELS = 100_000_000;
 
 /** Files up to this size are read into memory once; larger ones are streamed. */
 const IN_MEMORY_LIMIT = 32 * 1024 * 1024;
-/** Side of the throw-away decode that proves the file is complete (JPEG shrinks on load: cheap). */
+/** Side of the throw-away decode that proves a larger file is complete. */
 const CHECK_SIDE = 64;
+/** Files up to this size and pixel count are decoded whole in one call (≤ 3 MB of pixels). */
+const ONE_SHOT_MAX_BYTES = 512 * 1024;
+const ONE_SHOT_MAX_PIXELS = 1_000_000;
 
 export type Inspection =
   | { kind: 'image'; size: number; mtimeMs: number; contentHash: string; width: number; height: number; format: string }
@@ -68,37 +71,67 @@ export async function inspectFile(absPath: string, rel: string, options: Inspect
   if (format === null) return skip(reasons.notAnImage(rel, describeNonImage(head)));
   if (format === 'bmp') return skip(reasons.unsupportedFormat(rel, 'bmp'));
 
-  let width: number;
-  let height: number;
-  try {
-    // No pixel limit here: we read the header to report the size ourselves.
-    const meta = await sharp(input, { limitInputPixels: false }).metadata();
-    width = meta.autoOrient?.width ?? meta.width ?? 0;
-    height = meta.autoOrient?.height ?? meta.height ?? 0;
-    if (!(width > 0 && height > 0)) return skip(reasons.damaged(rel, format, 'no image size in its header'));
-  } catch (error) {
-    return skip(format === 'heif' ? reasons.unsupportedFormat(rel, 'heif', shortMessage(error)) : reasons.damaged(rel, format, shortMessage(error)));
+  const skipUndecodable = (error: unknown) =>
+    skip(format === 'heif' ? reasons.unsupportedFormat(rel, 'heif', shortMessage(error)) : reasons.damaged(rel, format, shortMessage(error)));
+  const hashing = hashContent(input);
+  hashing.catch(() => undefined); // awaited below; avoid an unhandled rejection if we return early
+
+  // Small files (most datasets for SimCLR) are decoded whole in one sharp call, which
+  // also gives the oriented size: one call instead of two halves the per-file overhead.
+  let size2d: { width: number; height: number } | null = null;
+  if (typeof input !== 'string' && size <= ONE_SHOT_MAX_BYTES) {
+    try {
+      size2d = await decodeWhole(input, Math.min(ONE_SHOT_MAX_PIXELS, options.maxPixels));
+    } catch (error) {
+      // Too many pixels for the one-shot path: take the header + reduced decode path below.
+      if (!isPixelLimitError(error)) return skipUndecodable(error);
+    }
   }
-  if (width * height > options.maxPixels) return skip(reasons.tooManyPixels(rel, width, height, options.maxPixels));
+  if (!size2d) {
+    try {
+      // No pixel limit here: we read the header to report the size ourselves.
+      const meta = await sharp(input, { limitInputPixels: false }).metadata();
+      const width = meta.autoOrient?.width ?? meta.width ?? 0;
+      const height = meta.autoOrient?.height ?? meta.height ?? 0;
+      if (!(width > 0 && height > 0)) return skip(reasons.damaged(rel, format, 'no image size in its header'));
+      if (width * height > options.maxPixels) return skip(reasons.tooManyPixels(rel, width, height, options.maxPixels));
+      await decodeReduced(input, options.maxPixels);
+      size2d = { width, height };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return { kind: 'gone' };
+      if (code) return skip(reasons.unreadableFile(rel, code));
+      return skipUndecodable(error);
+    }
+  }
 
   try {
-    const [contentHash] = await Promise.all([hashContent(input), decodeCheck(input, options.maxPixels)]);
+    const contentHash = await hashing;
     // The hash must describe the bytes we decoded: re-check the stat of streamed files.
     if (typeof input === 'string') {
       const after = await stat(absPath);
       if (after.size !== size || after.mtimeMs !== mtimeMs) return skip(reasons.changedWhileReading(rel));
     }
-    return { kind: 'image', size, mtimeMs, contentHash, width, height, format };
+    return { kind: 'image', size, mtimeMs, contentHash, width: size2d.width, height: size2d.height, format };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { kind: 'gone' };
-    if (code) return skip(reasons.unreadableFile(rel, code));
-    return skip(format === 'heif' ? reasons.unsupportedFormat(rel, 'heif', shortMessage(error)) : reasons.damaged(rel, format, shortMessage(error)));
+    return skip(reasons.unreadableFile(rel, code));
   }
 }
 
-/** Decodes the whole file at a tiny size; throws if it is truncated or corrupt. */
-async function decodeCheck(input: Buffer | string, maxPixels: number): Promise<void> {
+/** Decodes a small image completely (EXIF orientation applied); returns its displayed size. Throws if damaged. */
+async function decodeWhole(input: Buffer, maxPixels: number): Promise<{ width: number; height: number }> {
+  const { info } = await sharp(input, { failOn: 'truncated', limitInputPixels: maxPixels }).rotate().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height };
+}
+
+function isPixelLimitError(error: unknown): boolean {
+  return error instanceof Error && /pixel limit/i.test(error.message);
+}
+
+/** Decodes the whole file at a tiny size (JPEG shrinks on load: cheap); throws if it is truncated or corrupt. */
+async function decodeReduced(input: Buffer | string, maxPixels: number): Promise<void> {
   await sharp(input, { failOn: 'truncated', limitInputPixels: maxPixels, sequentialRead: true })
     .resize(CHECK_SIDE, CHECK_SIDE, { fit: 'inside', kernel: 'nearest', withoutEnlargement: true })
     .raw()

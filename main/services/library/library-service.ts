@@ -56,7 +56,15 @@ export class LibraryService {
     const root = await resolveFolder(folderPath);
     const existing = this.catalogue.datasetByRoot(root);
     if (existing) return this.rescan(existing.id);
-    const id = this.catalogue.createDataset(root, path.basename(root) || root);
+    let id: number;
+    try {
+      id = this.catalogue.createDataset(root, path.basename(root) || root);
+    } catch (error) {
+      // Another process (the CLI next to the app) added it a moment ago: re-scan that one.
+      const added = (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' ? this.catalogue.datasetByRoot(root) : undefined;
+      if (added) return this.rescan(added.id);
+      throw error;
+    }
     this.options.onDatasetsChanged?.();
     return this.startScan(id, root);
   }
@@ -82,6 +90,21 @@ export class LibraryService {
     await this.cancel(datasetId);
     this.catalogue.deleteDataset(datasetId);
     this.options.onDatasetsChanged?.();
+  }
+
+  /**
+   * Marks datasets left 'scanning' by a process that stopped mid-scan (a crash, a
+   * closed window) as 'ready' again: what that scan recorded is valid, and a re-scan
+   * completes it. Call once at start-up. Returns how many were reset.
+   */
+  recoverInterruptedScans(): number {
+    let reset = 0;
+    for (const dataset of this.catalogue.listDatasets()) {
+      if (dataset.status !== 'scanning' || this.running.has(dataset.id)) continue;
+      this.catalogue.setStatus(dataset.id, 'ready', null);
+      reset++;
+    }
+    return reset;
   }
 
   listDatasets(): DatasetSummary[] {
