@@ -6,6 +6,8 @@
 // Bulk data (pixels, embeddings) travels as typed arrays inside payloads and is sent as
 // transferables, never copied element by element into JSON.
 import type { BackendName, BackendPreference } from './backend.ts';
+import type { PreviewJobRequest, PreviewJobResult } from './jobs/preview-job.ts';
+import type { TrainJobProgress, TrainJobRequest, TrainJobResult } from './jobs/train-job.ts';
 
 /** A job kind's payload types. */
 export interface JobSpec<Request, Progress, Result> {
@@ -20,7 +22,8 @@ export interface JobSpec<Request, Progress, Result> {
  * worker/jobs/registry.ts.
  */
 export interface JobTypes {
-  // train: JobSpec<TrainJobRequest, TrainJobProgress, TrainJobResult>;
+  train: JobSpec<TrainJobRequest, TrainJobProgress, TrainJobResult>;
+  preview: JobSpec<PreviewJobRequest, never, PreviewJobResult>;
 }
 
 export type JobKind = keyof JobTypes & string;

@@ -1,0 +1,126 @@
+// The 'train' job: one run of SimCLR pretraining on a dataset's images, in the worker.
+// Reuses the engine end to end: prepareDataset (hash, decode, pixel cache), a new or
+// restored TrainingSession, trainRun with the job's cooperative control. Step and epoch
+// metrics go back to main as progress; main stores them (it is the only SQLite writer).
+//
+// The images are the ones the library's scan found usable (main passes their paths), so
+// training sees what the user sees; an image that vanished or broke since the scan is
+// skipped and reported by name, never stopping the run.
+import path from 'node:path';
+import { prepareDataset, type SkippedImage } from '../data/dataset.ts';
+import type { ImageFile } from '../data/list-images.ts';
+import { PixelCache } from '../data/pixel-cache.ts';
+import { sourceSideFor } from '../data/source-size.ts';
+import { exportLayersModel } from '../export/layers-model.ts';
+import type { TrainConfig } from '../simclr/config.ts';
+import type { EpochMetrics, StepMetrics, TrainStatus } from '../simclr/trainer.ts';
+import { trainRun } from '../simclr/trainer.ts';
+import { disposeSession } from '../simclr/trainer-session.ts';
+import type { JobContext } from './registry.ts';
+import { asTrainingFailure, assertTrainable } from './train-errors.ts';
+import { openSession } from './train-session.ts';
+
+export interface TrainImage {
+  /** Absolute path. */
+  readonly path: string;
+  /** Relative to the dataset root, '/'-separated (used in reports). */
+  readonly relativePath: string;
+}
+
+export interface TrainJobRequest {
+  /** The dataset's folder (for messages). */
+  readonly folder: string;
+  readonly images: readonly TrainImage[];
+  /** Resolved config (validated by main with trainConfigSchema). */
+  readonly config: TrainConfig;
+  /** Checkpoints go to <runDir>/checkpoints, the encoder to <runDir>/encoder. */
+  readonly runDir: string;
+  /** The shared pixel cache (<data dir>/cache/pixels). */
+  readonly cacheDir: string;
+  /** Continue from <runDir>/checkpoints/last.ckpt instead of starting fresh. */
+  readonly resume: boolean;
+}
+
+export type TrainJobProgress =
+  | { readonly type: 'preparing'; readonly done: number; readonly total: number }
+  | { readonly type: 'skipped'; readonly path: string; readonly reason: string }
+  | { readonly type: 'started'; readonly datasetSize: number; readonly totalSteps: number; readonly startStep: number; readonly backend: string }
+  | { readonly type: 'step'; readonly metrics: StepMetrics }
+  | { readonly type: 'epoch'; readonly metrics: EpochMetrics; readonly step: number };
+
+export interface TrainJobResult {
+  readonly status: TrainStatus;
+  readonly steps: number;
+  readonly epochs: number;
+  readonly finalLoss: number | null;
+  readonly imagesPerSecond: number;
+  readonly lastCheckpoint: string | null;
+  /** Written when the run completed. */
+  readonly encoderDir: string | null;
+  readonly message: string;
+}
+
+/** Preparation progress is sent at most this often (a folder of thousands of images). */
+const PREPARE_PROGRESS_MS = 250;
+
+export async function trainJob(request: TrainJobRequest, context: JobContext<'train'>): Promise<TrainJobResult> {
+  const { config, runDir } = request;
+  const relative = new Map(request.images.map((image) => [image.path, image.relativePath]));
+  const report = (skipped: SkippedImage) => context.progress({ type: 'skipped', path: relative.get(skipped.path) ?? skipped.path, reason: skipped.reason });
+
+  let lastSent = 0;
+  const dataset = await prepareDataset(request.images.map(asImageFile), {
+    side: sourceSideFor(config.imageSize),
+    cache: new PixelCache(request.cacheDir),
+    signal: context.signal,
+    onProgress: (done, total) => {
+      const now = Date.now();
+      if (done === total || now - lastSent >= PREPARE_PROGRESS_MS) {
+        lastSent = now;
+        context.progress({ type: 'preparing', done, total });
+      }
+    },
+    onSkipped: report,
+  }).catch((error: unknown) => {
+    if (context.signal.aborted) return null;
+    throw error;
+  });
+  if (!dataset) return cancelledBeforeStart();
+  assertTrainable(request.folder, dataset.size, dataset.skipped.length, config.batchSize);
+
+  const session = await openSession(context.tf, config, dataset, runDir, request.resume);
+  try {
+    const perEpoch = Math.floor(dataset.size / config.batchSize);
+    context.progress({ type: 'started', datasetSize: dataset.size, totalSteps: perEpoch * config.epochs, startStep: session.step, backend: context.backend.name });
+    const outcome = await trainRun({
+      tf: context.tf,
+      backend: context.backend.name,
+      session,
+      dataset,
+      runDir,
+      control: context,
+      onStep: (metrics) => context.progress({ type: 'step', metrics }),
+      onEpoch: (metrics) => context.progress({ type: 'epoch', metrics, step: session.step }),
+      onSkipped: report,
+    });
+    let encoderDir: string | null = null;
+    if (outcome.status === 'completed') {
+      encoderDir = path.join(runDir, 'encoder');
+      await exportLayersModel(session.encoder, encoderDir);
+    }
+    return { ...outcome, lastCheckpoint: outcome.lastCheckpoint ?? null, encoderDir };
+  } catch (error) {
+    throw asTrainingFailure(error);
+  } finally {
+    disposeSession(session);
+  }
+}
+
+function asImageFile(image: TrainImage): ImageFile {
+  const slash = image.relativePath.indexOf('/');
+  return { path: image.path, relativePath: image.relativePath, label: slash < 0 ? '' : image.relativePath.slice(0, slash) };
+}
+
+function cancelledBeforeStart(): TrainJobResult {
+  return { status: 'cancelled', steps: 0, epochs: 0, finalLoss: null, imagesPerSecond: 0, lastCheckpoint: null, encoderDir: null, message: 'cancelled while the images were being prepared' };
+}
