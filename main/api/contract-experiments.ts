@@ -31,8 +31,9 @@ export const experimentsMethodInputs = {
   /** Deletes the experiment, its runs, metrics and checkpoint files; never the images. Refused while a run is active. */
   deleteExperiment: z.object({ experimentId: id }),
   /**
-   * Queues a run of the experiment. resume: continue the experiment's latest unfinished
-   * run (interrupted / cancelled / failed) from its last checkpoint instead of starting a new one.
+   * Queues a new run of the experiment. resume: instead, continue the experiment's latest
+   * run that stopped early (interrupted / cancelled / failed) from its last checkpoint;
+   * the same run continues (same id, its metrics after that checkpoint are replaced).
    */
   startRun: z.object({ experimentId: id, resume: z.boolean().default(false) }),
   pauseRun: z.object({ runId: id }),
@@ -125,8 +126,10 @@ export interface RunSummary {
   status: RunStatus;
   /** Why it failed / was cancelled / interrupted, or the outcome message when done. */
   reason: string | null;
-  /** The run this one resumed, when it continued another run's checkpoint. */
-  resumedFromRunId: number | null;
+  /** Times this run was resumed (after an interruption, cancel or failure) from its last checkpoint. */
+  resumeCount: number;
+  /** Whether a checkpoint exists to resume from (shown as "Resume" on an interrupted/cancelled/failed run). */
+  resumable: boolean;
   /** Backend it ran on (null until it started). */
   backend: string | null;
   /** Progress: steps done of the whole run. */
