@@ -9,7 +9,8 @@
 // dense and the NT-Xent ops on wasm: only the four kernels below were missing or slow
 // (MaxPoolGrad, AvgPoolGrad and the rest exist on wasm). Profiling a ResNet stage then
 // showed wasm's Tile (used by tfjs's batch-norm gradient) as the slowest kernel of the
-// step; tile.ts replaces it with a broadcast.
+// step; tile.ts replaces it with a broadcast, and reduce-leading-axes.ts the Sum and
+// Mean over [B, H, W] that batch norm and its gradient run (wasm transposes first).
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import type { Tf } from './types.ts';
 import { CONV2D_BACKPROP_FILTER, conv2dBackpropFilterKernel } from './conv2d-backprop-filter.ts';
@@ -17,6 +18,7 @@ import { CONV2D_BACKPROP_INPUT, conv2dBackpropInputKernel } from './conv2d-backp
 import { DEPTHWISE_BACKPROP_FILTER, depthwiseBackpropFilterKernel } from './depthwise-backprop-filter.ts';
 import { DEPTHWISE_BACKPROP_INPUT, depthwiseBackpropInputKernel } from './depthwise-backprop-input.ts';
 import { TILE, tileKernel } from './tile.ts';
+import { MEAN, meanKernel, SUM, sumKernel } from './reduce-leading-axes.ts';
 
 /** Marks a kernel function as the project's, so registering twice is a no-op. */
 const PROJECT_KERNEL = Symbol.for('simclr-studio.wasm-training-kernel');
@@ -30,6 +32,8 @@ const KERNEL_FACTORIES: ReadonlyArray<readonly [string, KernelFactory]> = [
   [DEPTHWISE_BACKPROP_FILTER, depthwiseBackpropFilterKernel],
   [DEPTHWISE_BACKPROP_INPUT, depthwiseBackpropInputKernel],
   [TILE, tileKernel],
+  [SUM, sumKernel],
+  [MEAN, meanKernel],
 ];
 
 /** Names of the kernels registerWasmTrainingKernels provides. */
@@ -41,7 +45,7 @@ function isProjectKernel(config: KernelConfig | undefined): boolean {
 
 /**
  * Registers the project's training kernels for backend 'wasm' in `tf`'s kernel registry,
- * replacing wasm's own slow Conv2DBackpropInput and Tile. Idempotent: kernels already registered
+ * replacing wasm's own slow Conv2DBackpropInput, Tile, and leading-axes Sum/Mean. Idempotent: kernels already registered
  * by this function are left alone. Call it before or after the wasm backend initialises
  * (the kernels have no setup step; they look up wasm's kernels when they run).
  * Returns the names of the kernels it registered in this call.
