@@ -92,6 +92,15 @@ test('perfectly aligned pairs with orthogonal negatives give a small loss and ac
   assert.ok(Math.abs(r.loss - -Math.log(Math.exp(10) / (Math.exp(10) + 4))) < 1e-5);
 });
 
+test('stays finite and exact at a very low temperature (log-sum-exp is stabilised)', () => {
+  const z1 = randomMatrix(4, 6, 21);
+  const z2 = randomMatrix(4, 6, 22);
+  const expected = referenceNtXent(z1, z2, 0.005);
+  const actual = lossOf(z1, z2, 0.005);
+  assert.ok(Number.isFinite(actual.loss));
+  assert.ok(Math.abs(actual.loss - expected.loss) < 1e-3 * Math.max(1, expected.loss), `${actual.loss} vs ${expected.loss}`);
+});
+
 test('is symmetric under swapping the two views', () => {
   const z1 = randomMatrix(6, 5, 7);
   const z2 = randomMatrix(6, 5, 8);

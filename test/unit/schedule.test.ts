@@ -36,6 +36,13 @@ test('fractional warm-up epochs round to whole steps', () => {
   assert.ok(close(learningRateAt(1, config, 4), 1));
 });
 
+test('a warm-up longer than the run is cut to the run', () => {
+  const config = { lr: 1, epochs: 1, warmupEpochs: 5 };
+  assert.ok(close(learningRateAt(0, config, 4), 0.25));
+  assert.ok(close(learningRateAt(3, config, 4), 1));
+  assert.equal(learningRateAt(4, config, 4), 0);
+});
+
 test('temperature: constant, or τ0 / (1 + ln(step + 1))', () => {
   assert.equal(temperatureAt(0, { temperature: 0.5, temperatureSchedule: 'constant' }), 0.5);
   assert.equal(temperatureAt(999, { temperature: 0.5, temperatureSchedule: 'constant' }), 0.5);
