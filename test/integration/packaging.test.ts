@@ -259,4 +259,22 @@ describe('the built renderer on studio-app://', () => {
       if (reference.endsWith('.css')) assert.match(type, /^text\/css/, url);
     }
   });
+
+  it("compiles no code at run time unless the CSP allows it (the window would stay blank)", async () => {
+    const assetsDir = path.join(rendererDir, 'assets');
+    const scripts = (await fs.readdir(assetsDir)).filter((file) => file.endsWith('.js'));
+    // regl (under regl-scatterplot) builds its draw calls with Function.apply, for example.
+    const dynamicCode = /\bnew Function\(|\bFunction\.apply\(|(?<![\w.$])eval\(/;
+    const allowsEval = /script-src[^;]*'unsafe-eval'/.test(appContentSecurityPolicy());
+    for (const file of scripts) {
+      const source = await fs.readFile(path.join(assetsDir, file), 'utf8');
+      const match = dynamicCode.exec(source);
+      if (match && !allowsEval) {
+        assert.fail(
+          `${file} compiles code at run time ('${source.slice(match.index, match.index + 40)}…'), which the CSP's script-src 'self' blocks: ` +
+            "allow 'unsafe-eval' in main/electron/app-url.ts (and main/api/web-static.ts) or drop the library",
+        );
+      }
+    }
+  });
 });
