@@ -2,6 +2,7 @@
 // behind the IPC bridge and the two custom protocols. Everything testable lives in the
 // plain files beside this one; this file is lifecycle only.
 import { app, BrowserWindow, dialog } from 'electron';
+import { missingRendererMessage, rendererIsBuilt } from '../api/web-static.ts';
 import { createStudio } from '../services/studio.ts';
 import { confirmQuit } from './dialogs.ts';
 import { registerIpc } from './ipc.ts';
@@ -23,6 +24,7 @@ function busyReason(): string | null {
 async function start(): Promise<void> {
   // __dirname is the bundle's folder (dist/electron): build-electron.ts emits CommonJS.
   const paths = appPaths({ bundleDir: __dirname, isPackaged: app.isPackaged, resourcesPath: process.resourcesPath });
+  if (!rendererIsBuilt(paths.rendererDir)) throw new Error(missingRendererMessage(paths.rendererDir));
   const dataDir = desktopDataDir(process.env, app.getPath('userData'));
   // Worker threads the studio starts are bundled beside main.cjs by build-electron.ts.
   const studio = await createStudio({ dataDir, transport: 'electron', sampleDir: paths.sampleDir });

@@ -54,7 +54,10 @@ const electron = {
     on: (name, fn) => appEvents.on(name, fn),
     whenReady: () => ready,
     quit: () => { record.quitCalls++; },
-    exit: (code) => process.exit(code),
+    exit: (code) => {
+      process.stderr.write(record.errors.join('\n') + '\n');
+      process.exit(code);
+    },
   },
   BrowserWindow,
   ipcMain: { handle: (channel, fn) => ipcHandlers.set(channel, fn), removeHandler: (channel) => ipcHandlers.delete(channel) },
@@ -115,25 +118,25 @@ describe('the main-process bundle', () => {
   let bundles: string[] = [];
 
   before(async () => {
-    // The layout of the repository: dist/electron, dist/renderer, assets/sample-images,
-    // node_modules (for the external native packages).
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'simclr-main-bundle-'));
-    const outDir = path.join(dir, 'dist', 'electron');
-    bundles = await buildElectron({ rootDir: ROOT, outDir, only: ['main'] });
-    const mainBundle = bundles[0];
+    bundles = await buildElectron({ rootDir: ROOT, outDir: path.join(dir, 'dist', 'electron'), only: ['main'] });
     await fs.mkdir(path.join(dir, 'dist', 'renderer'), { recursive: true });
     await fs.writeFile(path.join(dir, 'dist', 'renderer', 'index.html'), '<!doctype html><title>SimCLR Studio</title>');
     await fs.mkdir(path.join(dir, 'assets'));
     await fs.symlink(path.join(ROOT, 'assets', 'sample-images'), path.join(dir, 'assets', 'sample-images'));
     await fs.symlink(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-    const childFile = path.join(dir, 'child.cjs');
-    await fs.writeFile(childFile, CHILD);
-    const env = { ...process.env };
-    delete env.SIMCLR_STUDIO_DATA_DIR; // the app must use Electron's userData here
-    const child = spawnSync(process.execPath, [childFile, mainBundle!, path.join(dir, 'user-data')], { encoding: 'utf8', timeout: 180_000, env });
+    await fs.writeFile(path.join(dir, 'child.cjs'), CHILD);
+    const child = runChild();
     assert.equal(child.status, 0, `the bundle failed:\n${child.stderr}`);
     result = JSON.parse(child.stdout.trim().split('\n').at(-1)!);
   });
+
+  /** Runs main.cjs in the layout of the repository: dist/electron, dist/renderer, assets, node_modules. */
+  function runChild() {
+    const env = { ...process.env };
+    delete env.SIMCLR_STUDIO_DATA_DIR; // the app must use Electron's userData here
+    return spawnSync(process.execPath, [path.join(dir, 'child.cjs'), bundles[0]!, path.join(dir, 'user-data')], { encoding: 'utf8', timeout: 180_000, env });
+  }
   after(() => fs.rm(dir, { recursive: true, force: true }));
 
   it('registers both schemes before ready and loads the page from studio-app://', () => {
@@ -184,5 +187,16 @@ describe('the main-process bundle', () => {
   it('removes its handlers and closes the studio before quitting', () => {
     assert.equal(result.handlersAfterQuit, 0);
     assert.equal(result.quitCalls, 1);
+  });
+
+  it('says plainly when the renderer is not built, and exits 1', async () => {
+    await fs.rename(path.join(dir, 'dist', 'renderer'), path.join(dir, 'dist', 'renderer-away'));
+    try {
+      const child = runChild();
+      assert.equal(child.status, 1);
+      assert.match(child.stderr, /npm run build:renderer/);
+    } finally {
+      await fs.rename(path.join(dir, 'dist', 'renderer-away'), path.join(dir, 'dist', 'renderer'));
+    }
   });
 });
