@@ -15,18 +15,21 @@ export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export const SMALL_IMAGE_MAX = 64;
 
 const range = z.tuple([z.number(), z.number()]).refine(([lo, hi]) => lo <= hi, 'range must be [low, high]');
+/** A [low, high] range of positive numbers, optionally capped at `max`. */
+const positiveRange = (max = Number.POSITIVE_INFINITY) =>
+  range.refine(([lo, hi]) => lo > 0 && hi <= max, max === Number.POSITIVE_INFINITY ? 'both ends must be > 0' : `both ends must be in (0, ${max}]`);
 
 export const augmentSchema = z.object({
   /** Random resized crop: fraction of the area and aspect ratio (paper App. A). */
-  cropScale: range.default([0.08, 1]),
-  cropRatio: range.default([3 / 4, 4 / 3]),
+  cropScale: positiveRange(1).default([0.08, 1]),
+  cropRatio: positiveRange().default([3 / 4, 4 / 3]),
   flipP: z.number().min(0).max(1).default(0.5),
   /** Colour jitter strength s: brightness, contrast, saturation 0.8·s, hue 0.2·s. */
   jitterStrength: z.number().min(0).max(2).optional(),
   jitterP: z.number().min(0).max(1).default(0.8),
   grayscaleP: z.number().min(0).max(1).default(0.2),
   blurP: z.number().min(0).max(1).optional(),
-  blurSigma: range.default([0.1, 2]),
+  blurSigma: positiveRange().default([0.1, 2]),
 });
 
 export const trainConfigSchema = z.object({
