@@ -5,11 +5,16 @@
 //   - with only the kernels wasm lacks (Conv2DBackpropFilter, depthwise backprops) and
 //     wasm's own Conv2DBackpropInput, Tile, Sum and Mean,
 // printing CPU ms per step, images/s, and where the time goes (top-level kernels, CPU
-// ms). A stand-in for the real model (worker/simclr/model.ts), to see the kernels' share.
+// ms), and PyTorch on the identical network (bench/reference/kernels_resnet18_step.py)
+// when Debian's python3-torch is installed. A stand-in for the real model
+// (worker/simclr/model.ts), to see the kernels' share of a step.
 //
-//   node_modules/.bin/node bench/kernels-resnet18-step.ts [--batch 32] [--size 32] [--steps 3]
+//   node_modules/.bin/node bench/kernels-resnet18-step.ts [--batch 32] [--size 32] [--steps 3] [--no-torch]
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { registerWasmTrainingKernels } from '../worker/kernels/index.ts';
 
@@ -18,6 +23,7 @@ const { values: flags } = parseArgs({
     batch: { type: 'string', default: '32' },
     size: { type: 'string', default: '32' },
     steps: { type: 'string', default: '3' },
+    'no-torch': { type: 'boolean', default: false },
   },
 });
 const B = Number(flags.batch);
@@ -145,6 +151,21 @@ const missingOnly = measure(x, w);
 console.log(`only the missing kernels     ${missingOnly.toFixed(0)} ms  ${((B * 1000) / missingOnly).toFixed(1)} images/s  (${(missingOnly / ours).toFixed(2)}× as long)`);
 for (const name of native.keys()) tf.unregisterKernel(name, 'wasm');
 registerWasmTrainingKernels(tf);
+
+if (!flags['no-torch']) {
+  // Debian's python3-torch is installed for the system interpreter, which a pyenv or
+  // venv `python3` on PATH does not see; $PYTHON overrides.
+  const python = process.env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+  const script = fileURLToPath(new URL('./reference/kernels_resnet18_step.py', import.meta.url));
+  const py = spawnSync(python, [script, '--batch', String(B), '--size', String(S), '--steps', String(STEPS)], { encoding: 'utf8' });
+  const last = py.stdout?.trim().split('\n').at(-1) ?? '';
+  if (py.status === 0 && last.startsWith('{')) {
+    const torch = JSON.parse(last) as { ms: number; version: string };
+    console.log(`PyTorch ${torch.version}, 1 thread     ${torch.ms.toFixed(0)} ms  ${((B * 1000) / torch.ms).toFixed(1)} images/s  (wasm takes ${(ours / torch.ms).toFixed(2)}× as long)`);
+  } else {
+    console.log(`PyTorch reference not run: ${(py.stderr || py.error?.message || 'no output').trim().split('\n').at(-1)}`);
+  }
+}
 
 console.log('\nwhere a step goes with all project kernels (top-level kernels, CPU ms):');
 for (const [name, ms, n] of table.slice(0, 15)) console.log(`  ${name.padEnd(22)} ${ms.toFixed(1).padStart(7)} ms  ${String(n).padStart(4)} calls`);
