@@ -79,10 +79,12 @@ describe('virtualised thumbnail grid (browser)', () => {
     await page.getByLabel('Folder path').fill(folder);
     await page.getByRole('button', { name: 'Add folder' }).click();
     // A picture of the scan in progress, for people to look at (asserted below from the record).
+    // Taken once the grid shows the first images found while the scan still runs; if the
+    // scan is too quick for that, there is simply no picture.
     await page
-      .locator('[role="progressbar"]')
-      .first()
-      .waitFor({ timeout: 10000 })
+      .waitForFunction(() => document.querySelector('[role="progressbar"]') && document.querySelector('[data-testid="image-grid"] figcaption:not(:empty)'), undefined, {
+        timeout: 15000,
+      })
       .then(() => saveScreenshot(page, 'grid-scanning'))
       .catch(() => undefined);
     await page.getByRole('tab', { name: 'Images (3,000)' }).waitFor();

@@ -1,5 +1,5 @@
 // How a running scan is described under its progress bar.
-import type { ScanProgress } from '../../../main/api/contract.ts';
+import type { DatasetSummary, ScanProgress } from '../../../main/api/contract.ts';
 import { formatCount, plural } from '../../lib/format.ts';
 
 export function scanProgressText(progress: ScanProgress): string {
@@ -14,4 +14,13 @@ export function scanProgressText(progress: ScanProgress): string {
 /** The bar's value: null (indeterminate) until the total is known. */
 export function scanProgressValue(progress: ScanProgress): number | null {
   return progress.phase === 'listing' || progress.total === 0 ? null : progress.processed;
+}
+
+/**
+ * The number of images to show for a folder: its catalogue count, plus what a running
+ * scan has added (and minus what it found removed) so far, so the counts move with the
+ * grid instead of waiting for the scan to finish.
+ */
+export function liveImageCount(dataset: DatasetSummary, progress: ScanProgress | null | undefined): number {
+  return progress ? Math.max(0, dataset.imageCount + progress.added - progress.removed) : dataset.imageCount;
 }
