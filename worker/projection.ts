@@ -15,10 +15,10 @@ export interface ProjectOptions {
 }
 
 /** data [rows, dim] row-major → [rows, 2] row-major in [-1, 1]. */
-export function projectEmbeddings(data: Float32Array, rows: number, dim: number, method: ProjectionMethod, options: ProjectOptions): Float32Array {
+export async function projectEmbeddings(data: Float32Array, rows: number, dim: number, method: ProjectionMethod, options: ProjectOptions): Promise<Float32Array> {
   const xy =
     method === 'umap' && rows >= UMAP_MIN_POINTS
-      ? umap2d(data, rows, dim, options)
+      ? await umap2d(data, rows, dim, options)
       : pca2d(data, rows, dim);
   if (method === 'umap' && rows < UMAP_MIN_POINTS) options.onProgress?.(1, 1);
   return scaleToUnitBox(xy);

@@ -6,7 +6,10 @@
 // Bulk data (pixels, embeddings) travels as typed arrays inside payloads and is sent as
 // transferables, never copied element by element into JSON.
 import type { BackendName, BackendPreference } from './backend.ts';
+import type { EmbedJobProgress, EmbedJobRequest, EmbedJobResult } from './jobs/embed-job.ts';
+import type { ExportEncoderJobRequest, ExportEncoderJobResult } from './jobs/explorer-export-encoder-job.ts';
 import type { PreviewJobRequest, PreviewJobResult } from './jobs/preview-job.ts';
+import type { ProjectJobProgress, ProjectJobRequest, ProjectJobResult } from './jobs/project-job.ts';
 import type { TrainJobProgress, TrainJobRequest, TrainJobResult } from './jobs/train-job.ts';
 
 /** A job kind's payload types. */
@@ -24,6 +27,9 @@ export interface JobSpec<Request, Progress, Result> {
 export interface JobTypes {
   train: JobSpec<TrainJobRequest, TrainJobProgress, TrainJobResult>;
   preview: JobSpec<PreviewJobRequest, never, PreviewJobResult>;
+  embed: JobSpec<EmbedJobRequest, EmbedJobProgress, EmbedJobResult>;
+  project: JobSpec<ProjectJobRequest, ProjectJobProgress, ProjectJobResult>;
+  'export-encoder': JobSpec<ExportEncoderJobRequest, never, ExportEncoderJobResult>;
 }
 
 export type JobKind = keyof JobTypes & string;

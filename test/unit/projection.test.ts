@@ -19,7 +19,7 @@ function clusters(perCluster: number, seed: number): { data: Float32Array; rows:
   return { data, rows, dim, label };
 }
 
-test('PCA finds the direction of largest variance, with a fixed sign', () => {
+test('PCA finds the direction of largest variance, with a fixed sign', async () => {
   // Points on the line y = 2x in 3-D plus tiny noise on z: the first component is ±(1,2,0)/√5.
   const rows = 50;
   const data = new Float32Array(rows * 3);
@@ -33,10 +33,10 @@ test('PCA finds the direction of largest variance, with a fixed sign', () => {
 });
 
 for (const method of ['pca', 'umap'] as const) {
-  test(`${method}: shape [N, 2], inside [-1, 1], same seed → identical, clusters stay apart`, () => {
+  test(`${method}: shape [N, 2], inside [-1, 1], same seed → identical, clusters stay apart`, async () => {
     const { data, rows, dim, label } = clusters(12, 7);
-    const a = projectEmbeddings(data, rows, dim, method, { seed: 3 });
-    const b = projectEmbeddings(data, rows, dim, method, { seed: 3 });
+    const a = await projectEmbeddings(data, rows, dim, method, { seed: 3 });
+    const b = await projectEmbeddings(data, rows, dim, method, { seed: 3 });
     assert.equal(a.length, rows * 2);
     assert.deepEqual(a, b);
     for (const v of a) assert.ok(Number.isFinite(v) && v >= -1 - 1e-6 && v <= 1 + 1e-6, `coordinate ${v}`);
@@ -54,30 +54,30 @@ for (const method of ['pca', 'umap'] as const) {
   });
 }
 
-test('umap: another seed gives another layout; progress reaches the total', () => {
+test('umap: another seed gives another layout; progress reaches the total', async () => {
   const { data, rows, dim } = clusters(10, 1);
   let last: [number, number] = [0, 0];
-  const a = projectEmbeddings(data, rows, dim, 'umap', { seed: 1, onProgress: (d, t) => (last = [d, t]) });
-  const b = projectEmbeddings(data, rows, dim, 'umap', { seed: 2 });
+  const a = await projectEmbeddings(data, rows, dim, 'umap', { seed: 1, onProgress: (d, t) => (last = [d, t]) });
+  const b = await projectEmbeddings(data, rows, dim, 'umap', { seed: 2 });
   assert.notDeepEqual(a, b);
   assert.ok(last[1] > 0 && last[0] === last[1], `progress ${last}`);
 });
 
-test('umap: cancelled through the signal', () => {
+test('umap: cancelled through the signal', async () => {
   const { data, rows, dim } = clusters(10, 1);
   const controller = new AbortController();
   controller.abort();
-  assert.throws(() => projectEmbeddings(data, rows, dim, 'umap', { seed: 1, signal: controller.signal }), { name: 'AbortError' });
+  await assert.rejects(projectEmbeddings(data, rows, dim, 'umap', { seed: 1, signal: controller.signal }), { name: 'AbortError' });
 });
 
-test('0, 1, 2 and 3 points still get coordinates with both methods', () => {
+test('0, 1, 2 and 3 points still get coordinates with both methods', async () => {
   for (const method of ['pca', 'umap'] as const) {
-    assert.equal(projectEmbeddings(new Float32Array(0), 0, 4, method, { seed: 0 }).length, 0);
-    assert.deepEqual([...projectEmbeddings(Float32Array.of(1, 2, 3, 4), 1, 4, method, { seed: 0 })], [0, 0]);
-    const two = projectEmbeddings(Float32Array.of(1, 0, 0, 0, 0, 1, 0, 0), 2, 4, method, { seed: 0 });
+    assert.equal((await projectEmbeddings(new Float32Array(0), 0, 4, method, { seed: 0 })).length, 0);
+    assert.deepEqual([...await projectEmbeddings(Float32Array.of(1, 2, 3, 4), 1, 4, method, { seed: 0 })], [0, 0]);
+    const two = await projectEmbeddings(Float32Array.of(1, 0, 0, 0, 0, 1, 0, 0), 2, 4, method, { seed: 0 });
     assert.equal(two.length, 4);
     assert.ok(Math.abs(Math.abs(two[0]! - two[2]!) - 2) < 1e-5, `two points span the box: ${two}`);
-    const three = projectEmbeddings(Float32Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1), 3, 3, method, { seed: 0 });
+    const three = await projectEmbeddings(Float32Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1), 3, 3, method, { seed: 0 });
     assert.equal(three.length, 6);
     for (const v of three) assert.ok(Number.isFinite(v));
   }

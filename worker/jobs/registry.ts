@@ -23,4 +23,7 @@ export type JobHandler<K extends JobKind> = (request: JobRequest<K>, context: Jo
 export const jobHandlers: { readonly [K in JobKind]: () => Promise<JobHandler<K>> } = {
   train: () => import('./train-job.ts').then((m) => m.trainJob),
   preview: () => import('./preview-job.ts').then((m) => m.previewJob),
+  embed: () => import('./embed-job.ts').then((m) => m.embedJob),
+  project: () => import('./project-job.ts').then((m) => m.projectJob),
+  'export-encoder': () => import('./explorer-export-encoder-job.ts').then((m) => m.exportEncoderJob),
 };

@@ -2,7 +2,8 @@
 // explorer's neighbours use), seeded: umap-js draws every random number (NN-descent,
 // initial layout, negative sampling) from the function it is given, here the engine's
 // seeded xoshiro generator, so the same seed and input give the same coordinates.
-// Runs epoch by epoch so the caller sees progress and can cancel between epochs.
+// Runs epoch by epoch, yielding to the event loop every few epochs, so the caller sees
+// progress and a cancel message (worker control) is noticed between epochs.
 import { UMAP } from 'umap-js';
 import { createRng } from '../simclr/rng.ts';
 
@@ -19,7 +20,7 @@ export interface UmapOptions {
 export const UMAP_MIN_POINTS = 5;
 
 /** data [rows, dim] row-major → [rows, 2] row-major (not yet scaled). rows ≥ UMAP_MIN_POINTS. */
-export function umap2d(data: Float32Array, rows: number, dim: number, options: UmapOptions): Float32Array {
+export async function umap2d(data: Float32Array, rows: number, dim: number, options: UmapOptions): Promise<Float32Array> {
   if (rows < UMAP_MIN_POINTS) throw new Error(`umap needs at least ${UMAP_MIN_POINTS} points, got ${rows}`);
   if (data.length !== rows * dim) throw new Error(`umap: ${data.length} values do not fill ${rows}×${dim}`);
   options.signal?.throwIfAborted();
@@ -37,7 +38,10 @@ export function umap2d(data: Float32Array, rows: number, dim: number, options: U
   for (let epoch = 0; epoch < epochs; epoch++) {
     options.signal?.throwIfAborted();
     umap.step();
-    if ((epoch + 1) % every === 0 || epoch + 1 === epochs) options.onProgress?.(epoch + 1, epochs);
+    if ((epoch + 1) % every === 0 || epoch + 1 === epochs) {
+      options.onProgress?.(epoch + 1, epochs);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
   const embedding = umap.getEmbedding();
   const out = new Float32Array(rows * 2);

@@ -38,9 +38,14 @@ export class CosineIndex {
 
   /** Copies and normalises `data` ([rows, dim] row-major). */
   static build(data: Float32Array, rows: number, dim: number): CosineIndex {
+    return CosineIndex.adopt(Float32Array.from(data), rows, dim);
+  }
+
+  /** Normalises `data` IN PLACE and keeps it (no second copy of a large set). */
+  static adopt(data: Float32Array, rows: number, dim: number): CosineIndex {
     if (!Number.isInteger(rows) || !Number.isInteger(dim) || rows < 0 || dim < 1) throw new Error(`cosine index: bad shape ${rows}×${dim}`);
     if (data.length !== rows * dim) throw new Error(`cosine index: ${data.length} values do not fill ${rows}×${dim}`);
-    return new CosineIndex(normalizeRowsInPlace(Float32Array.from(data), rows, dim), rows, dim);
+    return new CosineIndex(normalizeRowsInPlace(data, rows, dim), rows, dim);
   }
 
   /** The unit vector of a query h (any length D vector). */

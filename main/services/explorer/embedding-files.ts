@@ -1,0 +1,63 @@
+// The float32 files that hold an embedding set's vectors, beside the database in
+// <data dir>/embeddings: raw little-endian float32, [rows, dim] row-major, no header
+// (the dimension and row meaning are in SQLite). Written atomically (worker/files.ts);
+// each generation of a set gets a new name, so a crash between writing the file and
+// committing the rows that point into it leaves an unreferenced file, never a mismatch.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '../../../worker/files.ts';
+import { ExplorerError } from './explorer-errors.ts';
+
+const littleEndianHost = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+export class EmbeddingFiles {
+  readonly dir: string;
+
+  constructor(dataDir: string) {
+    this.dir = path.join(dataDir, 'embeddings');
+  }
+
+  /** A fresh file name for a new generation of set `setId`. */
+  newName(setId: number): string {
+    return `set-${setId}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}.f32`;
+  }
+
+  async write(name: string, data: Float32Array): Promise<void> {
+    if (!littleEndianHost) throw new ExplorerError('embeddings are stored little-endian; this big-endian machine is not supported');
+    await fs.mkdir(this.dir, { recursive: true });
+    await writeFileAtomic(path.join(this.dir, name), new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  }
+
+  /** The whole file as [rows, dim]; a length that is not a whole number of rows is "damaged". */
+  async read(name: string, dim: number): Promise<{ data: Float32Array; rows: number }> {
+    const file = path.join(this.dir, name);
+    let bytes: Buffer;
+    try {
+      bytes = await fs.readFile(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new ExplorerError(code === 'ENOENT' ? `the embeddings file ${file} is missing: compute the embeddings again` : `cannot read the embeddings file ${file}: ${(error as Error).message}`);
+    }
+    if (dim < 1 || bytes.byteLength % (4 * dim) !== 0) {
+      throw new ExplorerError(`the embeddings file ${file} is damaged (${bytes.byteLength} bytes is not a whole number of ${dim}-value rows): compute the embeddings again`);
+    }
+    // Copy into an aligned buffer of its own (a Buffer may share a pool and start unaligned).
+    const data = new Float32Array(bytes.byteLength / 4);
+    new Uint8Array(data.buffer).set(bytes);
+    return { data, rows: data.length / dim };
+  }
+
+  /** Deletes a generation that is no longer referenced (the app's own file). */
+  async remove(name: string): Promise<void> {
+    await fs.rm(path.join(this.dir, name), { force: true });
+  }
+
+  /** At startup only (no set is being written): deletes the app's own files no set references. */
+  async removeUnreferenced(referenced: ReadonlySet<string>): Promise<void> {
+    const names = await fs.readdir(this.dir).catch(() => [] as string[]);
+    for (const name of names) {
+      if (/^set-\d+-.+\.f32$/.test(name) && !referenced.has(name)) await fs.rm(path.join(this.dir, name), { force: true });
+    }
+  }
+}

@@ -1,0 +1,107 @@
+// The explorer's exports: embeddings (.npy + paths CSV, or one CSV for spreadsheets),
+// neighbour lists (CSV or JSON), a selection (CSV file list, or copies of the images in
+// a new/empty folder — copied, never moved), the 2-D coordinates (CSV). Every file is
+// written atomically (worker/files.ts) through the engine's writers (worker/export).
+// The encoder export needs TensorFlow.js and runs in the worker (see explorer-api.ts).
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { ExportResult, Projection } from '../../api/contract.ts';
+import { csvField, writePathsCsv } from '../../../worker/export/csv.ts';
+import { writeNpyFloat32 } from '../../../worker/export/npy.ts';
+import { writeFileAtomic } from '../../../worker/files.ts';
+import type { EmbeddingFiles } from './embedding-files.ts';
+import { ExplorerError } from './explorer-errors.ts';
+import { checkFileTarget, prepareEmptyFolder } from './export-targets.ts';
+import { type LoadedSet, readFreshVectors } from './loaded-set.ts';
+
+export interface ExportContext {
+  readonly loaded: LoadedSet;
+  readonly files: EmbeddingFiles;
+  /** Absolute folder of the set's dataset. */
+  readonly datasetRoot: string;
+}
+
+function absolute(ctx: ExportContext, relPath: string): string {
+  return path.join(ctx.datasetRoot, ...relPath.split('/'));
+}
+
+/** 'npy': target (.npy, float32 [N, D]) + its .csv (index,path,label) as `simclr-studio embed` writes; 'csv': path,label,h0…h(D−1). */
+export async function exportEmbeddings(ctx: ExportContext, format: 'npy' | 'csv', target: string): Promise<ExportResult> {
+  const file = await checkFileTarget(target);
+  const { loaded } = ctx;
+  const raw = await readFreshVectors(ctx.files, loaded.set, loaded.rows); // h as computed, not normalised
+  const d = loaded.set.dim;
+  if (format === 'npy') {
+    // Same naming as the CLI's embed (F.npy → F.csv). Imported lazily: main/cli/embed.ts loads TensorFlow.js.
+    const { csvPathFor } = await import('../../cli/embed.ts');
+    const csv = csvPathFor(file);
+    await writeNpyFloat32(file, raw, [loaded.rows.length, d]);
+    await writePathsCsv(csv, loaded.rows.map((r, p) => ({ path: absolute(ctx, r.relPath), label: loaded.labels[p]! })));
+    return { files: [file, csv] };
+  }
+  const header = ['path', 'label', ...Array.from({ length: d }, (_, c) => `h${c}`)].join(',');
+  const lines = loaded.rows.map((r, p) => {
+    const values = Array.from(raw.subarray(p * d, (p + 1) * d), (v) => String(v));
+    return [csvField(absolute(ctx, r.relPath)), csvField(loaded.labels[p]!), ...values].join(',');
+  });
+  await writeFileAtomic(file, `${[header, ...lines].join('\n')}\n`);
+  return { files: [file] };
+}
+
+/** The k nearest neighbours of every image: CSV (path,rank,neighbour,similarity) or JSON [{path, neighbours:[{path, similarity}]}]. */
+export async function exportNeighbours(ctx: ExportContext, k: number, format: 'csv' | 'json', target: string): Promise<ExportResult> {
+  const file = await checkFileTarget(target);
+  const { loaded } = ctx;
+  const lists: { path: string; neighbours: { path: string; similarity: number }[] }[] = [];
+  for (let p = 0; p < loaded.rows.length; p++) {
+    const neighbours = loaded.index.neighboursOfRow(p, k).map((n) => ({ path: absolute(ctx, loaded.rows[n.row]!.relPath), similarity: n.similarity }));
+    lists.push({ path: absolute(ctx, loaded.rows[p]!.relPath), neighbours });
+    if (p % 256 === 255) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  if (format === 'json') {
+    await writeFileAtomic(file, `${JSON.stringify(lists, null, 1)}\n`);
+  } else {
+    const lines = ['path,rank,neighbour,similarity'];
+    for (const list of lists) list.neighbours.forEach((n, i) => lines.push(`${csvField(list.path)},${i + 1},${csvField(n.path)},${n.similarity}`));
+    await writeFileAtomic(file, `${lines.join('\n')}\n`);
+  }
+  return { files: [file] };
+}
+
+/** The selected images as a CSV (path,label) or as copies in a new/empty folder, keeping their sub-folders. */
+export async function exportSelection(ctx: ExportContext, imageIds: readonly number[], target: { csv: string } | { copyTo: string }): Promise<ExportResult> {
+  const { loaded } = ctx;
+  const unique = [...new Set(imageIds)];
+  const unknown = unique.filter((id) => !loaded.positionOf.has(id));
+  if (unknown.length) throw new ExplorerError(`${unknown.length} selected image(s) are not in embedding set ${loaded.set.id} (ids ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''})`);
+  const rows = unique.map((id) => loaded.rows[loaded.positionOf.get(id)!]!).sort((a, b) => (a.relPath < b.relPath ? -1 : 1));
+  if ('csv' in target) {
+    const file = await checkFileTarget(target.csv);
+    await writePathsCsv(file, rows.map((r) => ({ path: absolute(ctx, r.relPath), label: loaded.labels[loaded.positionOf.get(r.imageId)!]! })));
+    return { files: [file] };
+  }
+  const folder = await prepareEmptyFolder(target.copyTo);
+  const copied: string[] = [];
+  for (const r of rows) {
+    const to = path.join(folder, ...r.relPath.split('/'));
+    await fs.mkdir(path.dirname(to), { recursive: true });
+    // COPYFILE_EXCL: never overwrite anything (the folder was empty, but be certain).
+    await fs.copyFile(absolute(ctx, r.relPath), to, fs.constants.COPYFILE_EXCL).catch((error: Error) => {
+      throw new ExplorerError(`copying ${r.relPath} to ${folder} failed after ${copied.length} of ${rows.length} images: ${error.message}`);
+    });
+    copied.push(to);
+  }
+  return { files: copied };
+}
+
+/** path,label,x,y per point, in the projection's order. */
+export async function exportProjection(ctx: ExportContext, projection: Projection, target: string): Promise<ExportResult> {
+  const file = await checkFileTarget(target);
+  const lines = ['path,label,x,y'];
+  projection.relPaths.forEach((relPath, i) => {
+    const label = projection.labels[projection.labelIndex[i]!] ?? '';
+    lines.push(`${csvField(absolute(ctx, relPath))},${csvField(label)},${projection.coordinates[2 * i]},${projection.coordinates[2 * i + 1]}`);
+  });
+  await writeFileAtomic(file, `${lines.join('\n')}\n`);
+  return { files: [file] };
+}

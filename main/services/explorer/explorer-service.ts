@@ -1,0 +1,269 @@
+// The embedding explorer (issue 5) in main: embedding sets of runs (computed by the
+// worker, stored beside the database), and every question asked of them — neighbours,
+// search by a file, projections, duplicates, outliers, label accuracy. Exports live in
+// explorer-exports.ts. Dependencies are passed in (the runs of the experiments part and
+// the worker's jobs), so the service runs the same under Electron, web mode and tests.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type {
+  DuplicateList,
+  EmbeddingEncoderKind,
+  EmbeddingProgress,
+  EmbeddingSetSummary,
+  NeighbourResult,
+  Outlier,
+  Projection,
+  ProjectionMethod,
+  ProjectionProgress,
+} from '../../api/contract.ts';
+import type { Db } from '../../db/open.ts';
+import type { ProjectJobProgress, ProjectJobRequest, ProjectJobResult } from '../../../worker/jobs/project-job.ts';
+import { pca2d } from '../../../worker/projection/pca.ts';
+import { scaleToUnitBox } from '../../../worker/projection/scale.ts';
+import { type ComputeOutcome, computeGeneration, type EmbedRunner } from './compute-embeddings.ts';
+import { type CheckpointChoice, EmbeddingCatalogue, type StoredSet } from './embedding-catalogue.ts';
+import { EmbeddingFiles } from './embedding-files.ts';
+import { CancelledError, ExplorerError } from './explorer-errors.ts';
+import { type LoadedSet, loadSet } from './loaded-set.ts';
+import { findDuplicateRows, findOutlierRows } from './neighbour-graph.ts';
+import { type ExplorerRuns, resolveEncoder } from './run-encoder.ts';
+
+export interface ProjectRunner {
+  (request: ProjectJobRequest, options: { onProgress: (p: ProjectJobProgress) => void }): Promise<ProjectJobResult>;
+}
+
+export interface ExplorerServiceOptions {
+  readonly db: Db;
+  readonly dataDir: string;
+  readonly runs: ExplorerRuns;
+  /** The worker's 'embed' and 'project' jobs. */
+  readonly embed: EmbedRunner;
+  readonly project: ProjectRunner;
+  readonly onEmbeddingProgress?: (progress: EmbeddingProgress) => void;
+  readonly onProjectionProgress?: (progress: ProjectionProgress) => void;
+}
+
+export class ExplorerService {
+  readonly catalogue: EmbeddingCatalogue;
+  readonly files: EmbeddingFiles;
+  readonly #options: ExplorerServiceOptions;
+  readonly #cacheDir: string;
+  /** Running computations by run id (one at a time per run). */
+  readonly #computing = new Map<number, AbortController>();
+  /** Sets in memory, by set id; dropped when a set is recomputed or a dataset re-scanned. */
+  readonly #loaded = new Map<number, Promise<LoadedSet>>();
+  /** Projections by set id → "method:seed", valid for the loaded set they were made from. */
+  readonly #projections = new Map<number, Map<string, Promise<Projection>>>();
+
+  constructor(options: ExplorerServiceOptions) {
+    this.#options = options;
+    this.catalogue = new EmbeddingCatalogue(options.db);
+    this.files = new EmbeddingFiles(options.dataDir);
+    this.#cacheDir = path.join(options.dataDir, 'cache', 'pixels');
+  }
+
+  /** Removes embedding files of deleted sets and generations a crash left behind. Call before any computation. */
+  async removeOrphanFiles(): Promise<void> {
+    await this.files.removeUnreferenced(this.catalogue.referencedFiles());
+  }
+
+  /** Forget everything held in memory: the catalogue may have changed (a re-scan). */
+  invalidate(): void {
+    this.#loaded.clear();
+    this.#projections.clear();
+  }
+
+  async compute(runId: number, encoder: EmbeddingEncoderKind, checkpoint: CheckpointChoice): Promise<EmbeddingSetSummary> {
+    if (this.#computing.has(runId)) throw new ExplorerError(`the embeddings of run ${runId} are already being computed`);
+    const controller = new AbortController();
+    this.#computing.set(runId, controller);
+    let set: StoredSet | undefined;
+    const emit = (phase: EmbeddingProgress['phase'], done: number, total: number, message: string | null = null) =>
+      set && this.#options.onEmbeddingProgress?.({ runId, setId: set.id, phase, done, total, message });
+    try {
+      const run = this.#options.runs.get(runId);
+      const resolved = await resolveEncoder(run, encoder, checkpoint);
+      set = this.catalogue.findOrCreate(runId, run.datasetId, encoder, checkpoint);
+      this.catalogue.setStatus(set.id, 'computing');
+      emit('loading', 0, 0);
+      let outcome: ComputeOutcome;
+      try {
+        outcome = await computeGeneration(
+          { catalogue: this.catalogue, files: this.files, embed: this.#options.embed, cacheDir: this.#cacheDir, signal: controller.signal, onProgress: (d, t) => emit('embedding', d, t) },
+          set,
+          run.datasetRoot,
+          resolved,
+        );
+      } catch (error) {
+        const cancelled = controller.signal.aborted || isCancellation(error);
+        const message = cancelled ? `computing the embeddings of run ${runId} was cancelled` : `computing the embeddings of run ${runId} failed: ${(error as Error).message}`;
+        // The previous generation (if any) is intact: only the status says what happened.
+        this.catalogue.setStatus(set.id, cancelled ? 'cancelled' : 'failed', message);
+        emit(cancelled ? 'cancelled' : 'failed', 0, 0, message);
+        throw cancelled ? new CancelledError(message) : error instanceof ExplorerError ? error : new ExplorerError(message);
+      }
+      this.#forget(set.id);
+      emit('done', outcome.embedded, outcome.embedded, `${outcome.embedded} embedded, ${outcome.reused} reused, ${outcome.skipped} could not be read`);
+      return this.catalogue.summary(set.id);
+    } finally {
+      this.#computing.delete(runId);
+    }
+  }
+
+  cancel(runId: number): void {
+    this.#computing.get(runId)?.abort();
+  }
+
+  list(runId: number): EmbeddingSetSummary[] {
+    this.#options.runs.get(runId);
+    return this.catalogue.listByRun(runId);
+  }
+
+  /** The set in memory (loaded once per generation). */
+  loaded(setId: number): Promise<LoadedSet> {
+    let loading = this.#loaded.get(setId);
+    if (!loading) {
+      const set = this.#set(setId);
+      loading = loadSet(this.catalogue, this.files, set);
+      this.#loaded.set(setId, loading);
+      loading.catch(() => this.#loaded.delete(setId));
+    }
+    return loading;
+  }
+
+  async neighbours(setId: number, imageId: number, k: number): Promise<NeighbourResult> {
+    const loaded = await this.loaded(setId);
+    const position = loaded.positionOf.get(imageId);
+    if (position === undefined) throw new ExplorerError(`image ${imageId} has no up-to-date embedding in set ${setId} (not in this dataset, unreadable, or changed since: compute the embeddings again)`);
+    const row = loaded.rows[position]!;
+    return {
+      query: { imageId, relPath: row.relPath, name: path.posix.basename(row.relPath) },
+      neighbours: loaded.index.neighboursOfRow(position, k).map((n) => this.#ref(loaded, n.row, n.similarity)),
+    };
+  }
+
+  /** Neighbours of an image from outside the set: a path, or a dropped file's bytes. */
+  async neighboursOfFile(setId: number, input: { path?: string | undefined; bytesBase64?: string | undefined; name?: string | undefined; k: number }): Promise<NeighbourResult> {
+    const loaded = await this.loaded(setId);
+    const set = loaded.set;
+    const run = this.#options.runs.get(set.runId);
+    const resolved = await resolveEncoder(run, set.encoder, set.checkpoint);
+    if (resolved.stamp !== set.checkpointStamp) {
+      throw new ExplorerError(`the checkpoint of run ${set.runId} changed since set ${setId} was computed: compute the embeddings again so the query and the set use the same encoder`);
+    }
+    const name = input.name ?? (input.path ? path.basename(input.path) : 'the dropped file');
+    let file = input.path ? path.resolve(input.path) : undefined;
+    let temporary: string | undefined;
+    if (!file) {
+      // A dropped file's bytes go to a temporary file of the app's own (never the user's).
+      const dir = path.join(this.#options.dataDir, 'tmp');
+      await fs.mkdir(dir, { recursive: true });
+      temporary = file = path.join(dir, `query-${randomBytes(6).toString('hex')}`);
+      await fs.writeFile(temporary, Buffer.from(input.bytesBase64!, 'base64'));
+    } else {
+      const stat = await fs.stat(file).catch(() => undefined);
+      if (!stat) throw new ExplorerError(`'${file}' does not exist`);
+      if (!stat.isFile()) throw new ExplorerError(`'${file}' is not a file`);
+    }
+    try {
+      const result = await this.#options.embed(
+        { images: [{ path: file, relativePath: name }], encoder: resolved.source, cacheDir: this.#cacheDir },
+        { signal: new AbortController().signal, onProgress: () => {} },
+      );
+      if (result.rows !== 1) throw new ExplorerError(`'${name}' cannot be used as a query: ${result.skipped[0]?.reason ?? 'it could not be read'}`);
+      const q = loaded.index.unitQuery(result.data);
+      return {
+        query: { imageId: null, relPath: null, name },
+        neighbours: loaded.index.topK(q, input.k).map((n) => this.#ref(loaded, n.row, n.similarity)),
+      };
+    } finally {
+      if (temporary) await fs.rm(temporary, { force: true });
+    }
+  }
+
+  async duplicates(setId: number, threshold: number, limit: number): Promise<DuplicateList> {
+    const loaded = await this.loaded(setId);
+    const found = await findDuplicateRows(loaded.index, threshold, limit);
+    return {
+      threshold,
+      truncated: found.truncated,
+      pairs: found.pairs.map((p) => ({ a: this.#ref(loaded, p.a), b: this.#ref(loaded, p.b), similarity: p.similarity })),
+    };
+  }
+
+  async outliers(setId: number, count: number, k: number): Promise<Outlier[]> {
+    const loaded = await this.loaded(setId);
+    return (await findOutlierRows(loaded.index, k, count)).map((o) => ({ ...this.#ref(loaded, o.row), kthSimilarity: o.kthSimilarity }));
+  }
+
+  /** PCA in main (a fraction of a second), UMAP in the worker; cached per set generation, method and seed. */
+  projection(setId: number, method: ProjectionMethod, seed: number): Promise<Projection> {
+    let bySet = this.#projections.get(setId);
+    if (!bySet) this.#projections.set(setId, (bySet = new Map()));
+    const key = `${method}:${method === 'pca' ? 0 : seed}`;
+    let made = bySet.get(key);
+    if (!made) {
+      made = this.#project(setId, method, seed);
+      bySet.set(key, made);
+      made.catch(() => bySet.delete(key));
+    }
+    return made;
+  }
+
+  async #project(setId: number, method: ProjectionMethod, seed: number): Promise<Projection> {
+    const loaded = await this.loaded(setId);
+    const { index } = loaded;
+    let xy: Float32Array;
+    if (method === 'pca') {
+      xy = scaleToUnitBox(pca2d(index.unit, index.rows, index.dim));
+    } else {
+      // A copy goes to the worker (the index keeps its own); UMAP on unit vectors = on cosine.
+      const result = await this.#options.project(
+        { data: Float32Array.from(index.unit), rows: index.rows, dim: index.dim, method, seed },
+        { onProgress: (p) => this.#options.onProjectionProgress?.({ setId, method, done: p.done, total: p.total }) },
+      );
+      xy = result.coordinates;
+    }
+    const labels = [...new Set(loaded.labels.filter((l) => l !== ''))].sort();
+    const labelIndex = new Map(labels.map((l, i) => [l, i]));
+    return {
+      setId,
+      method,
+      seed,
+      count: index.rows,
+      coordinates: Array.from(xy),
+      imageIds: loaded.rows.map((r) => r.imageId),
+      relPaths: loaded.rows.map((r) => r.relPath),
+      labelIndex: loaded.labels.map((l) => labelIndex.get(l) ?? -1),
+      labels,
+    };
+  }
+
+  /** Closing: stops computations (their promises reject as cancelled). */
+  close(): void {
+    for (const controller of this.#computing.values()) controller.abort();
+    this.invalidate();
+  }
+
+  #set(setId: number): StoredSet {
+    const set = this.catalogue.get(setId);
+    if (!set) throw new ExplorerError(`embedding set ${setId} does not exist`);
+    return set;
+  }
+
+  #forget(setId: number): void {
+    this.#loaded.delete(setId);
+    this.#projections.delete(setId);
+  }
+
+  #ref(loaded: LoadedSet, position: number, similarity?: number): { imageId: number; relPath: string; similarity: number } {
+    const row = loaded.rows[position]!;
+    return { imageId: row.imageId, relPath: row.relPath, similarity: similarity ?? 0 };
+  }
+}
+
+function isCancellation(error: unknown): boolean {
+  const name = (error as Error | undefined)?.name;
+  return name === 'AbortError' || name === 'JobCancelledError' || name === 'Cancelled';
+}
