@@ -4,7 +4,7 @@
 // Nothing here is a mock: each file is what a user's disk could really hold.
 //
 // Stable API (other tests import it): createTempDir, encodeImage, writeImage, writeLabelledFolder,
-// writeBadInputs, BAD_INPUT_NAMES.
+// writeBadInputs, BAD_INPUT_NAMES, encodeBmp, fixturePixels.
 import { chmod, lstat, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,6 +42,10 @@ export interface ImageOptions {
 }
 
 /** Deterministic RGB noise plus a gradient, so images are distinct and compress realistically. */
+export function fixturePixels(width: number, height: number, seed: number): Buffer {
+  return pixels(width, height, seed);
+}
+
 function pixels(width: number, height: number, seed: number): Buffer {
   const data = Buffer.alloc(width * height * 3);
   let state = (seed * 2654435761 + 1) >>> 0;
@@ -91,6 +95,55 @@ export async function writeLabelledFolder(root: string, options: LabelledFolderO
     }
   }
   return relPaths;
+}
+
+export type BmpVariant = 'rgb24' | 'bgra32-topdown' | 'gray8';
+
+/**
+ * Encodes RGB pixels ([height, width, 3], row-major, top row first) as a BMP file, which
+ * sharp cannot write: 24-bit bottom-up, 32-bit top-down with bit-field masks and an
+ * alpha ramp (BITMAPV4HEADER), or 8-bit with a grey palette (uses the red channel).
+ */
+export function encodeBmp(rgb: Buffer, width: number, height: number, variant: BmpVariant = 'rgb24'): Buffer {
+  const bpp = variant === 'rgb24' ? 24 : variant === 'gray8' ? 8 : 32;
+  const headerSize = variant === 'bgra32-topdown' ? 108 : 40;
+  const paletteBytes = variant === 'gray8' ? 256 * 4 : 0;
+  const rowBytes = Math.ceil((width * bpp) / 32) * 4;
+  const pixelOffset = 14 + headerSize + paletteBytes;
+  const file = Buffer.alloc(pixelOffset + rowBytes * height);
+  file.write('BM', 0, 'ascii');
+  file.writeUInt32LE(file.length, 2);
+  file.writeUInt32LE(pixelOffset, 10);
+  file.writeUInt32LE(headerSize, 14);
+  file.writeInt32LE(width, 18);
+  file.writeInt32LE(variant === 'bgra32-topdown' ? -height : height, 22);
+  file.writeUInt16LE(1, 26);
+  file.writeUInt16LE(bpp, 28);
+  file.writeUInt32LE(variant === 'bgra32-topdown' ? 3 : 0, 30); // BI_BITFIELDS : BI_RGB
+  file.writeUInt32LE(rowBytes * height, 34);
+  if (variant === 'gray8') file.writeUInt32LE(256, 46);
+  if (variant === 'bgra32-topdown') {
+    file.writeUInt32LE(0x00ff0000, 54);
+    file.writeUInt32LE(0x0000ff00, 58);
+    file.writeUInt32LE(0x000000ff, 62);
+    file.writeUInt32LE(0xff000000, 66);
+  }
+  for (let i = 0; i < paletteBytes / 4; i++) file.fill(i, 14 + headerSize + i * 4, 14 + headerSize + i * 4 + 3);
+  for (let y = 0; y < height; y++) {
+    const row = pixelOffset + (variant === 'bgra32-topdown' ? y : height - 1 - y) * rowBytes;
+    for (let x = 0; x < width; x++) {
+      const p = (y * width + x) * 3;
+      if (variant === 'gray8') file[row + x] = rgb[p]!;
+      else {
+        const o = row + x * (bpp / 8);
+        file[o] = rgb[p + 2]!;
+        file[o + 1] = rgb[p + 1]!;
+        file[o + 2] = rgb[p]!;
+        if (bpp === 32) file[o + 3] = (x * 255) / Math.max(1, width - 1);
+      }
+    }
+  }
+  return file;
 }
 
 /** A PNG chunk: length, type, data, CRC over type+data (PNG spec §5.3). */

@@ -61,13 +61,17 @@ describe('inspectFile', () => {
     assert.match(result.kind === 'skipped' ? result.reason : '', /300×200 pixels = 0\.06 megapixels, above the limit of 0\.05 megapixels/);
   });
 
-  test('a BMP is recognised and skipped with advice, a folder is not a file', async () => {
+  test('a truncated BMP is reported as damaged, a folder is not a file', async () => {
     const bmp = Buffer.alloc(70);
     bmp.write('BM', 0, 'ascii');
+    bmp.writeUInt32LE(54, 10);
     bmp.writeUInt32LE(40, 14);
+    bmp.writeInt32LE(100, 18);
+    bmp.writeInt32LE(100, 22);
+    bmp.writeUInt16LE(24, 28);
     await writeFile(path.join(tmp.path, 'old.bmp'), bmp);
     const result = await inspectFile(path.join(tmp.path, 'old.bmp'), 'old.bmp', LIMIT);
-    assert.match(result.kind === 'skipped' ? result.reason : '', /BMP image.*Save it as PNG or JPEG/);
+    assert.match(result.kind === 'skipped' ? result.reason : '', /'old\.bmp' looks like a BMP image but is damaged or incomplete.*truncated/);
     const folder = await inspectFile(tmp.path, 'a-folder', LIMIT);
     assert.match(folder.kind === 'skipped' ? folder.reason : '', /is a folder, not a file/);
   });
@@ -86,9 +90,9 @@ describe('image tasks in the worker thread', () => {
         assert.deepEqual(await worker.inspect(file, rel, LIMIT.maxPixels, listed), await local.inspect(file, rel, LIMIT.maxPixels, listed));
       }
       const out = path.join(tmp.path, 'thumb.webp');
-      await worker.thumbnail({ absPath: good, out, size: 16, maxPixels: 2000 });
+      await worker.thumbnail({ absPath: good, out, size: 16, maxPixels: 2000, format: 'jpeg' });
       assert.ok((await stat(out)).size > 0);
-      await assert.rejects(worker.thumbnail({ absPath: bomb, out: path.join(tmp.path, 'bomb.webp'), size: 16, maxPixels: 1000 }), /pixel limit/);
+      await assert.rejects(worker.thumbnail({ absPath: bomb, out: path.join(tmp.path, 'bomb.webp'), size: 16, maxPixels: 1000, format: 'png' }), /pixel limit/);
     } finally {
       await worker.close();
     }

@@ -7,6 +7,7 @@ import { createHash, webcrypto } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import sharp from 'sharp';
+import { BmpError, decodeBmp, readBmpHeader } from './bmp-decoder.ts';
 import { detectFormat, describeNonImage, MAGIC_BYTES } from './detect-format.ts';
 import * as reasons from './skip-reasons.ts';
 
@@ -69,7 +70,7 @@ export async function inspectFile(absPath: string, rel: string, options: Inspect
 
   const format = detectFormat(head);
   if (format === null) return skip(reasons.notAnImage(rel, describeNonImage(head)));
-  if (format === 'bmp') return skip(reasons.unsupportedFormat(rel, 'bmp'));
+  if (format === 'bmp') return inspectBmp(typeof input === 'string' ? absPath : input, rel, size, mtimeMs, options.maxPixels);
 
   const skipUndecodable = (error: unknown) =>
     skip(format === 'heif' ? reasons.unsupportedFormat(rel, 'heif', shortMessage(error)) : reasons.damaged(rel, format, shortMessage(error)));
@@ -117,6 +118,27 @@ export async function inspectFile(absPath: string, rel: string, options: Inspect
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { kind: 'gone' };
     return skip(reasons.unreadableFile(rel, code));
+  }
+}
+
+/** BMP: sharp cannot read it, so the header and the decode check use our own decoder. */
+async function inspectBmp(input: Buffer | string, rel: string, size: number, mtimeMs: number, maxPixels: number): Promise<Inspection> {
+  const skip = (reason: string): Inspection => ({ kind: 'skipped', size, mtimeMs, reason });
+  let bytes: Buffer;
+  try {
+    bytes = typeof input === 'string' ? await readFile(input) : input;
+  } catch (error) {
+    return statFailure(rel, error, size, mtimeMs);
+  }
+  try {
+    const header = readBmpHeader(bytes);
+    if (header.width * header.height > maxPixels) return skip(reasons.tooManyPixels(rel, header.width, header.height, maxPixels));
+    const raw = decodeBmp(bytes, maxPixels);
+    const contentHash = await hashContent(bytes);
+    return { kind: 'image', size, mtimeMs, contentHash, width: raw.width, height: raw.height, format: 'bmp' };
+  } catch (error) {
+    if (error instanceof BmpError && /not supported/.test(error.message)) return skip(reasons.unsupportedFormat(rel, 'bmp', error.message));
+    return skip(reasons.damaged(rel, 'bmp', shortMessage(error)));
   }
 }
 

@@ -21,7 +21,7 @@ export function notAnImage(rel: string, what: string): string {
 }
 
 export function unsupportedFormat(rel: string, format: string, detail?: string): string {
-  if (format === 'bmp') return `'${rel}' is a BMP image, a format this version cannot decode. Save it as PNG or JPEG to use it.`;
+  if (format === 'bmp') return `'${rel}' is a kind of BMP image this version cannot decode${detail ? ` (${detail})` : ''}. Save it as PNG or JPEG to use it.`;
   if (format === 'heif') return `'${rel}' is a HEIC/HEIF photo, which this version cannot decode${detail ? ` (${detail})` : ''}. Export it as JPEG to use it.`;
   return `'${rel}' is a ${format.toUpperCase()} image that could not be opened${detail ? `: ${detail}` : ''}.`;
 }

@@ -10,6 +10,7 @@
 import type { Dirent, Stats } from 'node:fs';
 import { lstat, opendir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isInside } from '../safe-path.ts';
 import { isIgnoredFile, isIgnoredFolder } from './system-names.ts';
 import { folderProblem, linkProblem } from './skip-reasons.ts';
 
@@ -131,7 +132,7 @@ export async function listFolder(rootReal: string, signal?: AbortSignal): Promis
       const kind = code === 'ELOOP' ? 'loop' : 'broken';
       return { kind: 'problem', absPath, reason: linkProblem(rel, kind) };
     }
-    const inside = target === rootReal || target.startsWith(rootReal.endsWith(path.sep) ? rootReal : rootReal + path.sep);
+    const inside = isInside(rootReal, target);
     const info = await stat(absPath).catch(() => null);
     if (!info) return { kind: 'problem', absPath, reason: linkProblem(rel, 'broken') };
     if (info.isDirectory()) return { kind: 'problem', absPath, reason: linkProblem(rel, 'folder') };

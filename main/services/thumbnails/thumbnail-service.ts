@@ -168,7 +168,7 @@ export class ThumbnailService {
       this.shards.add(shard);
     }
     try {
-      await this.tasks.thumbnail({ absPath, out, size: this.size, maxPixels: image.width * image.height + 1 });
+      await this.tasks.thumbnail({ absPath, out, size: this.size, maxPixels: image.width * image.height + 1, format: image.format });
     } catch (error) {
       throw new ThumbnailError('unreadable', `Could not make a thumbnail of '${image.relPath}': ${(error as Error).message}`);
     }

@@ -1,0 +1,37 @@
+// Opens any image the library accepts as a sharp pipeline, including BMP, which
+// sharp's bundled libvips cannot read: BMP is decoded here (bmp-decoder.ts) and handed
+// to sharp as raw pixels. Thumbnails use it; the training decoder should too, so every
+// image the catalogue accepts can also be read for training.
+import { open, readFile } from 'node:fs/promises';
+import sharp, { type Sharp, type SharpOptions } from 'sharp';
+import { decodeBmp } from './bmp-decoder.ts';
+import { detectFormat, MAGIC_BYTES, type DetectedFormat } from './detect-format.ts';
+
+export interface OpenImageOptions {
+  /** Refuse images with more pixels than this (decompression-bomb guard). */
+  maxPixels: number;
+  /** sharp's failOn (default 'none': tolerate minor damage when only showing an image). */
+  failOn?: SharpOptions['failOn'];
+  /** The format if already known (saves reading the file's first bytes). */
+  format?: DetectedFormat | string;
+}
+
+export async function openImage(absPath: string, options: OpenImageOptions): Promise<Sharp> {
+  const format = options.format ?? detectFormat(await readHead(absPath));
+  if (format === 'bmp') {
+    const raw = decodeBmp(await readFile(absPath), options.maxPixels);
+    return sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
+  }
+  return sharp(absPath, { failOn: options.failOn ?? 'none', limitInputPixels: options.maxPixels });
+}
+
+async function readHead(absPath: string): Promise<Buffer> {
+  const handle = await open(absPath, 'r');
+  try {
+    const buffer = Buffer.alloc(MAGIC_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, MAGIC_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
