@@ -9,6 +9,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run(argv
   train: { summary: 'pretrain an encoder on a folder with SimCLR', load: () => import('./cli/train.ts') },
   embed: { summary: 'write the representations h of a folder to .npy', load: () => import('./cli/embed.ts') },
   eval: { summary: 'kNN or linear-probe accuracy with folder names as labels', load: () => import('./cli/eval.ts') },
+  neighbours: { summary: 'the images of a folder nearest to an image, by the encoder of a run', load: () => import('./cli/neighbours.ts') },
 };
 
 function usage(): string {

@@ -3,6 +3,7 @@
 // and what the studio must call when the library changes or the app closes.
 import type { EmbeddingProgress, ExplorerApi, ProjectionProgress } from '../../api/contract.ts';
 import type { Db } from '../../db/open.ts';
+import { pixelCacheDir } from '../experiments/experiments-api.ts';
 import type { WorkerHost } from '../worker-host/worker-host.ts';
 import { createExplorerApi } from './explorer-api.ts';
 import { ExplorerService } from './explorer-service.ts';
@@ -30,6 +31,7 @@ export async function createExplorer(options: CreateExplorerOptions): Promise<Ex
   const service = new ExplorerService({
     db: options.db,
     dataDir: options.dataDir,
+    pixelCacheDir: pixelCacheDir(options.dataDir),
     runs,
     embed: (request, { onProgress, signal }) => host.run('embed', request, { onProgress, signal }),
     project: (request, { onProgress }) => host.run('project', request, { onProgress }),

@@ -36,6 +36,8 @@ export interface ProjectRunner {
 export interface ExplorerServiceOptions {
   readonly db: Db;
   readonly dataDir: string;
+  /** The shared pixel cache (decoded sources), the one training fills. */
+  readonly pixelCacheDir: string;
   readonly runs: ExplorerRuns;
   /** The worker's 'embed' and 'project' jobs. */
   readonly embed: EmbedRunner;
@@ -60,7 +62,7 @@ export class ExplorerService {
     this.#options = options;
     this.catalogue = new EmbeddingCatalogue(options.db);
     this.files = new EmbeddingFiles(options.dataDir);
-    this.#cacheDir = path.join(options.dataDir, 'cache', 'pixels');
+    this.#cacheDir = options.pixelCacheDir;
   }
 
   /** Removes embedding files of deleted sets and generations a crash left behind. Call before any computation. */
