@@ -79,3 +79,15 @@ describe('BMP files in the library', () => {
     }
   });
 });
+
+describe('openImageBytes', () => {
+  test('opens BMP and PNG bytes alike as sharp pipelines', async () => {
+    const { openImageBytes } = await import('../../main/services/library/open-image.ts');
+    const rgb = fixturePixels(6, 4, 9);
+    const fromBmp = await openImageBytes(encodeBmp(rgb, 6, 4), { maxPixels: 100 }).raw().toBuffer();
+    assert.deepEqual(fromBmp, rgb);
+    const png = await sharp(rgb, { raw: { width: 6, height: 4, channels: 3 } }).png().toBuffer();
+    assert.deepEqual(await openImageBytes(png, { maxPixels: 100 }).raw().toBuffer(), rgb);
+    assert.throws(() => openImageBytes(encodeBmp(rgb, 6, 4), { maxPixels: 10 }), /pixel limit/);
+  });
+});

@@ -18,11 +18,18 @@ export interface OpenImageOptions {
 
 export async function openImage(absPath: string, options: OpenImageOptions): Promise<Sharp> {
   const format = options.format ?? detectFormat(await readHead(absPath));
+  if (format === 'bmp') return openImageBytes(await readFile(absPath), { ...options, format });
+  return sharp(absPath, { failOn: options.failOn ?? 'none', limitInputPixels: options.maxPixels });
+}
+
+/** The same for bytes already in memory (the training decoder reads files itself). */
+export function openImageBytes(bytes: Buffer, options: OpenImageOptions): Sharp {
+  const format = options.format ?? detectFormat(bytes.subarray(0, MAGIC_BYTES));
   if (format === 'bmp') {
-    const raw = decodeBmp(await readFile(absPath), options.maxPixels);
+    const raw = decodeBmp(bytes, options.maxPixels);
     return sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
   }
-  return sharp(absPath, { failOn: options.failOn ?? 'none', limitInputPixels: options.maxPixels });
+  return sharp(bytes, { failOn: options.failOn ?? 'none', limitInputPixels: options.maxPixels });
 }
 
 async function readHead(absPath: string): Promise<Buffer> {
