@@ -153,7 +153,8 @@ export interface RunSummary {
 
 export interface ExperimentSummary {
   id: number;
-  datasetId: number;
+  /** null when the folder was removed from the library (the experiment and its runs stay). */
+  datasetId: number | null;
   datasetName: string;
   name: string;
   notes: string;

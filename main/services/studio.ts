@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { EventName, LibraryApi, StudioApi, StudioEvents } from '../api/contract.ts';
 import { openDatabase, type Db } from '../db/open.ts';
 import packageJson from '../../package.json' with { type: 'json' };
-import { createExperimentsApi } from './experiments/experiments-api.ts';
+import type { BackendPreference } from '../../worker/backend.ts';
+import { createExperimentsPart, type ExperimentsPart } from './experiments/compose.ts';
 import { createUnavailableExplorerApi } from './explorer/explorer-api.ts';
 import { Catalogue } from './library/catalogue.ts';
 import { createInProcessImageTasks, WorkerImageTasks, type ImageTasks } from './library/image-tasks.ts';
@@ -25,6 +26,10 @@ export interface StudioOptions {
   library?: Pick<LibraryOptions, 'maxPixels' | 'scanConcurrency' | 'progressIntervalMs'>;
   /** Decode images in a worker thread (default true) so the event loop stays free. */
   imageWorker?: boolean;
+  /** The training worker's backend (default 'auto': the best that runs here). */
+  trainingBackend?: BackendPreference;
+  /** runProgress events at most this often (default 250 ms). */
+  progressIntervalMs?: number;
 }
 
 export interface StudioEventBus {
@@ -65,9 +70,17 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   });
   thumbnails = new ThumbnailService({ cacheDir: path.join(dataDir, 'thumbnails'), source: library, tasks });
   library.recoverInterruptedScans();
+  const experiments = createExperimentsPart({
+    db,
+    dataDir,
+    datasets: library,
+    backend: options.trainingBackend ?? 'auto',
+    emit: (name, payload) => events.emit(name, payload as StudioEvents[typeof name]),
+    ...(options.progressIntervalMs !== undefined ? { progressIntervalMs: options.progressIntervalMs } : {}),
+  });
   const api: StudioApi = {
     ...createApi(library, thumbnails, { dataDir, transport: options.transport, sampleDir: options.sampleDir }),
-    ...createExperimentsApi(),
+    ...experiments.api,
     ...createUnavailableExplorerApi(),
   };
 
@@ -78,7 +91,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     thumbnails,
     dataDir,
     close() {
-      closing ??= closeAll(library, thumbnails, tasks, db, events);
+      closing ??= closeAll(library, thumbnails, tasks, experiments, db, events);
       return closing;
     },
   };
@@ -121,8 +134,9 @@ function createApi(library: LibraryService, thumbnails: ThumbnailService, info: 
   };
 }
 
-async function closeAll(library: LibraryService, thumbnails: ThumbnailService, tasks: ImageTasks, db: Db, events: EventHub): Promise<void> {
+async function closeAll(library: LibraryService, thumbnails: ThumbnailService, tasks: ImageTasks, experiments: ExperimentsPart, db: Db, events: EventHub): Promise<void> {
   await library.cancelAll();
+  await experiments.close();
   await thumbnails.close();
   await tasks.close();
   events.clear();

@@ -1,31 +1,81 @@
-// The experiments' and training's part of the API (contract-experiments.ts), implemented
-// on the services. Composition only: validation of configs and all state live in the
-// services.
+// The experiments' and training's part of the API (contract-experiments.ts), on the
+// services. Composition only: validation and state live in the services.
+import path from 'node:path';
 import type { ExperimentsApi } from '../../api/contract-experiments.ts';
+import { augmentationPreview } from '../training/augmentation-preview.ts';
+import { datasetImages, type TrainingDatasets } from '../training/run-images.ts';
+import { isGpu, runtimeInfo } from '../training/runtime-info.ts';
+import type { TrainingService } from '../training/training-service.ts';
+import type { WorkerHost } from '../worker-host/worker-host.ts';
+import { type ExperimentsService, validConfig } from './experiments-service.ts';
+import { datasetShape, suggestPresetList } from './presets.ts';
 
-/** A method that is declared in the contract but whose service is still being built. */
-export class NotAvailableError extends Error {
-  override name = 'NotAvailableError';
+export interface ExperimentsApiDeps {
+  readonly experiments: ExperimentsService;
+  readonly training: TrainingService;
+  readonly host: WorkerHost;
+  readonly datasets: TrainingDatasets;
+  readonly pixelCacheDir: string;
 }
 
-function notYet(method: string): never {
-  throw new NotAvailableError(`${method} is not available yet in this build (training backend in progress).`);
-}
-
-export function createExperimentsApi(): ExperimentsApi {
+export function createExperimentsApi(deps: ExperimentsApiDeps): ExperimentsApi {
+  const { experiments, training, host, datasets } = deps;
   return {
-    getRuntimeInfo: async () => notYet('getRuntimeInfo'),
-    suggestPresets: async () => notYet('suggestPresets'),
-    listExperiments: async () => [],
-    getExperiment: async () => notYet('getExperiment'),
-    createExperiment: async () => notYet('createExperiment'),
-    updateExperiment: async () => notYet('updateExperiment'),
-    deleteExperiment: async () => notYet('deleteExperiment'),
-    startRun: async () => notYet('startRun'),
-    pauseRun: async () => notYet('pauseRun'),
-    resumeRun: async () => notYet('resumeRun'),
-    cancelRun: async () => notYet('cancelRun'),
-    getRunMetrics: async () => notYet('getRunMetrics'),
-    previewAugmentations: async () => notYet('previewAugmentations'),
+    async getRuntimeInfo() {
+      // Starts the worker if needed: the backend is known only once it has chosen.
+      const ready = await host.whenReady().catch(() => undefined);
+      return runtimeInfo(ready, host.restarts);
+    },
+    async suggestPresets({ datasetId }) {
+      datasets.datasetRoot(datasetId); // names an unknown dataset
+      const shape = datasetShape(datasetImages(datasets, datasetId));
+      const ready = await host.whenReady().catch(() => undefined);
+      return {
+        datasetId,
+        imageCount: shape.imageCount,
+        medianWidth: shape.medianSide,
+        medianHeight: shape.medianSide,
+        backend: ready?.backend ?? null,
+        presets: suggestPresetList(shape, ready?.backend ?? null, ready ? isGpu(ready) : false),
+      };
+    },
+    async listExperiments({ datasetId }) {
+      return experiments.list(datasetId);
+    },
+    async getExperiment({ experimentId }) {
+      return experiments.get(experimentId);
+    },
+    async createExperiment(input) {
+      return experiments.create({ ...input, notes: input.notes ?? '' });
+    },
+    async updateExperiment(input) {
+      return experiments.update(input);
+    },
+    async deleteExperiment({ experimentId }) {
+      await experiments.delete(experimentId);
+    },
+    async startRun({ experimentId, resume }) {
+      return training.startRun(experimentId, resume ?? false);
+    },
+    async pauseRun({ runId }) {
+      return training.pauseRun(runId);
+    },
+    async resumeRun({ runId }) {
+      return training.resumeRun(runId);
+    },
+    async cancelRun({ runId }) {
+      return training.cancelRun(runId);
+    },
+    async getRunMetrics({ runId, afterStep }) {
+      return training.getRunMetrics(runId, afterStep ?? 0);
+    },
+    async previewAugmentations({ datasetId, count, seed, config }) {
+      return augmentationPreview(host, datasets, deps.pixelCacheDir, { datasetId, count: count ?? 4, seed: seed ?? 0, config: validConfig(config ?? {}) });
+    },
   };
+}
+
+/** <data dir>/cache/pixels: the decoded-pixel cache shared by the app and the CLI. */
+export function pixelCacheDir(dataDir: string): string {
+  return path.join(dataDir, 'cache', 'pixels');
 }

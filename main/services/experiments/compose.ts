@@ -1,0 +1,90 @@
+// Builds the experiments/training part of the studio: the ONE worker host (shared with
+// the explorer's jobs), the stores, the services and their API, with events wired to the
+// studio's hub. Recovers runs a previous process left unfinished before anything starts.
+import path from 'node:path';
+import type { ExperimentsApi, ExperimentsEvents, WorkerStatus } from '../../api/contract-experiments.ts';
+import type { Db } from '../../db/open.ts';
+import type { BackendPreference } from '../../../worker/backend.ts';
+import { RunMetricsStore } from '../training/run-metrics-store.ts';
+import type { TrainingDatasets } from '../training/run-images.ts';
+import { TrainingService } from '../training/training-service.ts';
+import { WorkerHost, type WorkerHostEvent } from '../worker-host/worker-host.ts';
+import { ExperimentStore } from './experiment-store.ts';
+import { createExperimentsApi, pixelCacheDir } from './experiments-api.ts';
+import { type DatasetLookup, ExperimentsService } from './experiments-service.ts';
+
+export interface ExperimentsPartOptions {
+  readonly db: Db;
+  readonly dataDir: string;
+  readonly datasets: DatasetLookup & TrainingDatasets;
+  /** Backend the worker should use ('auto' = the best that runs). */
+  readonly backend: BackendPreference;
+  readonly emit: <K extends keyof ExperimentsEvents>(name: K, payload: ExperimentsEvents[K]) => void;
+  /** Progress events at most this often (default 250 ms). */
+  readonly progressIntervalMs?: number;
+}
+
+export interface ExperimentsPart {
+  readonly api: ExperimentsApi;
+  /** The one worker thread's host; other features queue their jobs on it. */
+  readonly host: WorkerHost;
+  readonly training: TrainingService;
+  readonly experiments: ExperimentsService;
+  /** Lets a running run checkpoint, marks unfinished runs interrupted, stops the worker. */
+  close(): Promise<void>;
+}
+
+export function createExperimentsPart(options: ExperimentsPartOptions): ExperimentsPart {
+  const { db, dataDir, datasets, emit } = options;
+  const store = new ExperimentStore(db);
+  const metrics = new RunMetricsStore(db);
+  const host = new WorkerHost({ backend: options.backend, onEvent: (event) => emit('workerStatus', workerStatus(event)) });
+  const experiments = new ExperimentsService({
+    store,
+    metrics,
+    datasets,
+    experimentsDir: path.join(dataDir, 'experiments'),
+    onChanged: () => emit('experimentsChanged', {}),
+  });
+  const training = new TrainingService({
+    store,
+    metrics,
+    experiments,
+    datasets,
+    host,
+    pixelCacheDir: pixelCacheDir(dataDir),
+    onProgress: (progress) => emit('runProgress', progress),
+    onStatus: (change) => {
+      emit('runStatusChanged', change);
+      emit('experimentsChanged', {});
+    },
+    ...(options.progressIntervalMs !== undefined ? { progressIntervalMs: options.progressIntervalMs } : {}),
+  });
+  training.recoverInterruptedRuns();
+  const api = createExperimentsApi({ experiments, training, host, datasets, pixelCacheDir: pixelCacheDir(dataDir) });
+  return {
+    api,
+    host,
+    training,
+    experiments,
+    async close() {
+      await training.close();
+      await host.close();
+    },
+  };
+}
+
+function workerStatus(event: WorkerHostEvent): WorkerStatus {
+  switch (event.type) {
+    case 'starting':
+      return event.restart
+        ? { state: 'restarted', backend: null, detail: null, message: `The training worker stopped${event.reason ? ` (${event.reason})` : ''}; a new one was started.` }
+        : { state: 'starting', backend: null, detail: null, message: null };
+    case 'ready':
+      return { state: 'ready', backend: event.backend, detail: event.detail, message: event.reasons.length ? `Not used: ${event.reasons.join('; ')}` : null };
+    case 'died':
+      return { state: 'failed', backend: null, detail: null, message: event.reason };
+    case 'fatal':
+      return { state: 'failed', backend: null, detail: null, message: `No training backend could start: ${event.reason}` };
+  }
+}

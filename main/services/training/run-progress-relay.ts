@@ -1,0 +1,189 @@
+// One active run's progress, from the worker to SQLite and the renderer. The worker sends
+// every step; this relay batches them: at most every `intervalMs` (a few times a second)
+// it stores the batch in ONE synchronous transaction (steps thinned by keepStep, every
+// epoch summary, checkpoints, the run's position) and emits one runProgress event carrying
+// the steps since the previous event, the latest values, images/s and the time left.
+import type { EpochMetricRow, RunProgress, StepMetricRow } from '../../api/contract-experiments.ts';
+import type { TrainJobProgress } from '../../../worker/jobs/train-job.ts';
+import { epochCheckpointPath } from '../../../worker/simclr/checkpoint.ts';
+import type { TrainConfig } from '../../../worker/simclr/config.ts';
+import type { ExperimentStore } from '../experiments/experiment-store.ts';
+import { keepStep } from './metric-sampling.ts';
+import type { RunMetricsStore } from './run-metrics-store.ts';
+
+export interface RelayOptions {
+  readonly runId: number;
+  readonly experimentId: number;
+  readonly config: TrainConfig;
+  readonly runDir: string;
+  readonly store: ExperimentStore;
+  readonly metrics: RunMetricsStore;
+  readonly emit: (progress: RunProgress) => void;
+  readonly onSkipped: (skipped: { path: string; reason: string }[]) => void;
+  /** Step and epoch already done (a resumed run), and the training time so far. */
+  readonly startStep: number;
+  readonly startEpoch: number;
+  readonly trainingSeconds: number;
+  readonly intervalMs?: number;
+}
+
+/** Weight of the newest step in the smoothed images/s (exponential moving average). */
+const SMOOTHING = 0.2;
+
+export class RunProgressRelay {
+  readonly #o: RelayOptions;
+  readonly #interval: number;
+  #steps: StepMetricRow[] = [];
+  #epochDone: EpochMetricRow | null = null;
+  #checkpoints: { path: string; epoch: number; step: number }[] = [];
+  #skipped: { path: string; reason: string }[] = [];
+  #latest: StepMetricRow | null = null;
+  #step: number;
+  #epoch: number;
+  #totalSteps: number;
+  #phase: RunProgress['phase'] = 'preparing';
+  #message: string | null = null;
+  #ips: number | null = null;
+  /** Wall-clock training time: accumulated while not paused. */
+  #seconds: number;
+  #runningSince: number | null = null;
+  #skipNextSpeed = true;
+  #lastFlush = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: RelayOptions) {
+    this.#o = options;
+    this.#interval = options.intervalMs ?? 250;
+    this.#step = options.startStep;
+    this.#epoch = options.startEpoch;
+    this.#totalSteps = 0;
+    this.#seconds = options.trainingSeconds;
+  }
+
+  /** Time counts from here (the job reached the worker) until pause/stop. */
+  running(): void {
+    this.#runningSince ??= performance.now();
+    this.#skipNextSpeed = true; // the first step after a pause includes the wait
+  }
+
+  paused(): void {
+    this.#accumulate();
+    this.#runningSince = null;
+    this.flush();
+  }
+
+  accept(progress: TrainJobProgress): void {
+    switch (progress.type) {
+      case 'preparing':
+        this.#phase = 'preparing';
+        this.#message = `preparing images ${progress.done}/${progress.total}`;
+        break;
+      case 'skipped':
+        this.#skipped.push({ path: progress.path, reason: progress.reason });
+        this.#o.onSkipped([...this.#skipped]);
+        break;
+      case 'started':
+        this.#phase = 'training';
+        this.#message = null;
+        this.#totalSteps = progress.totalSteps;
+        this.#step = progress.startStep;
+        break;
+      case 'step': {
+        const m = progress.metrics;
+        const row: StepMetricRow = { step: m.step, epoch: m.epoch, loss: m.loss, accuracy: m.accuracy, lr: m.lr, temperature: m.temperature, zStd: m.zStd, imagesPerSecond: m.imagesPerSecond };
+        this.#steps.push(row);
+        this.#latest = row;
+        this.#step = m.step;
+        this.#totalSteps = m.totalSteps;
+        if (this.#skipNextSpeed) this.#skipNextSpeed = false;
+        else if (m.imagesPerSecond > 0) this.#ips = this.#ips === null ? m.imagesPerSecond : SMOOTHING * m.imagesPerSecond + (1 - SMOOTHING) * this.#ips;
+        break;
+      }
+      case 'epoch': {
+        const m = progress.metrics;
+        this.#epochDone = { epoch: m.epoch, steps: m.steps, meanLoss: m.meanLoss, meanAccuracy: m.meanAccuracy, imagesPerSecond: m.imagesPerSecond, seconds: m.seconds };
+        this.#epoch = m.epoch;
+        this.#checkpoints.push({ path: m.checkpoint, epoch: m.epoch, step: progress.step });
+        if (m.epoch % this.#o.config.checkpointEvery === 0) this.#checkpoints.push({ path: epochCheckpointPath(this.#o.runDir, m.epoch), epoch: m.epoch, step: progress.step });
+        // An epoch end is worth showing at once.
+        this.flush();
+        return;
+      }
+    }
+    this.#schedule();
+  }
+
+  /** A checkpoint written outside an epoch end (cancel saves one at the current step). */
+  checkpoint(file: string, step: number, epoch: number): void {
+    this.#checkpoints.push({ path: file, epoch, step });
+  }
+
+  /** Stores and emits what is pending, now. */
+  flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#lastFlush = performance.now();
+    const { runId, store, metrics } = this.#o;
+    const steps = this.#steps;
+    const epochDone = this.#epochDone;
+    const checkpoints = this.#checkpoints;
+    this.#steps = [];
+    this.#epochDone = null;
+    this.#checkpoints = [];
+    const trainingSeconds = this.#currentSeconds();
+    store.transaction(() => {
+      for (const s of steps) if (keepStep(s.step, this.#totalSteps)) metrics.addStep(runId, s);
+      if (epochDone) metrics.addEpoch(runId, epochDone);
+      for (const c of checkpoints) metrics.recordCheckpoint(runId, c.path, c.epoch, c.step);
+      store.updateProgress(runId, {
+        step: this.#step,
+        totalSteps: this.#totalSteps || null,
+        epoch: this.#epoch,
+        lastLoss: this.#latest?.loss ?? null,
+        imagesPerSecond: this.#ips,
+        trainingSeconds,
+      });
+    });
+    this.#o.emit({
+      runId,
+      experimentId: this.#o.experimentId,
+      latest: this.#latest,
+      steps,
+      epochDone,
+      step: this.#step,
+      totalSteps: this.#totalSteps,
+      epoch: this.#epoch,
+      epochs: this.#o.config.epochs,
+      imagesPerSecond: this.#ips,
+      etaSeconds: this.#ips && this.#totalSteps ? ((this.#totalSteps - this.#step) * this.#o.config.batchSize) / this.#ips : null,
+      phase: this.#phase,
+      message: this.#message,
+    });
+  }
+
+  /** Final flush; no timer stays behind. */
+  stop(): void {
+    this.#accumulate();
+    this.#runningSince = null;
+    this.flush();
+  }
+
+  get position(): { step: number; epoch: number } {
+    return { step: this.#step, epoch: this.#epoch };
+  }
+
+  #schedule(): void {
+    if (this.#timer) return;
+    const wait = Math.max(0, this.#lastFlush + this.#interval - performance.now());
+    this.#timer = setTimeout(() => this.flush(), wait);
+  }
+
+  #accumulate(): void {
+    if (this.#runningSince !== null) this.#seconds += (performance.now() - this.#runningSince) / 1000;
+    this.#runningSince = this.#runningSince === null ? null : performance.now();
+  }
+
+  #currentSeconds(): number {
+    return this.#seconds + (this.#runningSince !== null ? (performance.now() - this.#runningSince) / 1000 : 0);
+  }
+}

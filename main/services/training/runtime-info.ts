@@ -1,0 +1,31 @@
+// What the worker trains on, in the contract's terms, with plain advice on how to get a
+// faster backend. GPU: selectBackend tries tensorflow-GPU first, so a 'tensorflow'
+// backend chosen with no reason recorded against a better one is the GPU.
+import type { BackendKind, RuntimeInfo } from '../../api/contract-experiments.ts';
+import type { WorkerReady } from '../worker-host/worker-host.ts';
+
+const GPU_HOW =
+  'With an NVIDIA GPU, install CUDA 11.2 and cuDNN 8.1 and the optional package @tensorflow/tfjs-node-gpu (npm install @tensorflow/tfjs-node-gpu), then restart the app.';
+const NATIVE_HOW =
+  'Without a GPU, the optional package @tensorflow/tfjs-node (native TensorFlow; its install downloads libtensorflow) usually trains several times faster than WebAssembly.';
+
+export function isGpu(ready: WorkerReady): boolean {
+  return ready.backend === 'tensorflow' && ready.reasons.length === 0;
+}
+
+export function speedHint(ready: WorkerReady): string | null {
+  if (isGpu(ready)) return null;
+  switch (ready.backend) {
+    case 'tensorflow':
+      return `Training runs on native TensorFlow on the CPU. ${GPU_HOW}`;
+    case 'wasm':
+      return `Training runs in WebAssembly on the CPU (one thread). ${NATIVE_HOW} ${GPU_HOW}`;
+    case 'cpu':
+      return `Only the pure-JavaScript backend could start, which is very slow: keep to "Quick look". ${NATIVE_HOW} ${GPU_HOW}`;
+  }
+}
+
+export function runtimeInfo(ready: WorkerReady | undefined, workerRestarts: number): RuntimeInfo {
+  if (!ready) return { backend: null, detail: null, reasons: [], hint: null, gpu: false, workerRestarts };
+  return { backend: ready.backend as BackendKind, detail: ready.detail, reasons: [...ready.reasons], hint: speedHint(ready), gpu: isGpu(ready), workerRestarts };
+}
