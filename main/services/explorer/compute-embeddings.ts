@@ -29,6 +29,7 @@ export interface ComputeOutcome {
 }
 
 export async function computeGeneration(ctx: ComputeContext, set: StoredSet, datasetRoot: string, encoder: ResolvedEncoder): Promise<ComputeOutcome> {
+  ctx.signal.throwIfAborted();
   const images = ctx.catalogue.datasetImages(set.datasetId);
   const sameEncoder = set.file !== null && set.checkpointStamp === encoder.stamp;
   const reusable = sameEncoder ? ctx.catalogue.reusableEntries(set.id) : [];

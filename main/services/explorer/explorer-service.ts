@@ -100,8 +100,9 @@ export class ExplorerService {
       } catch (error) {
         const cancelled = controller.signal.aborted || isCancellation(error);
         const message = cancelled ? `computing the embeddings of run ${runId} was cancelled` : `computing the embeddings of run ${runId} failed: ${(error as Error).message}`;
-        // The previous generation (if any) is intact: only the status says what happened.
-        this.catalogue.setStatus(set.id, cancelled ? 'cancelled' : 'failed', message);
+        // The previous generation (if any) is intact and stays usable ('ready', with the
+        // message in `error`); a set that never had one says what happened.
+        this.catalogue.setStatus(set.id, set.file ? 'ready' : cancelled ? 'cancelled' : 'failed', message);
         emit(cancelled ? 'cancelled' : 'failed', 0, 0, message);
         throw cancelled ? new CancelledError(message) : error instanceof ExplorerError ? error : new ExplorerError(message);
       }
