@@ -8,7 +8,7 @@ import { openDatabase, type Db } from '../db/open.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { BackendPreference } from '../../worker/backend.ts';
 import { createExperimentsPart, type ExperimentsPart } from './experiments/compose.ts';
-import { createUnavailableExplorerApi } from './explorer/explorer-api.ts';
+import { createExplorer, type ExplorerParts } from './explorer/create-explorer.ts';
 import { Catalogue } from './library/catalogue.ts';
 import { createInProcessImageTasks, WorkerImageTasks, type ImageTasks } from './library/image-tasks.ts';
 import { LibraryError, LibraryService, type LibraryOptions } from './library/library-service.ts';
@@ -78,10 +78,20 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     emit: (name, payload) => events.emit(name, payload as StudioEvents[typeof name]),
     ...(options.progressIntervalMs !== undefined ? { progressIntervalMs: options.progressIntervalMs } : {}),
   });
+  const explorer = await createExplorer({
+    db,
+    dataDir,
+    host: experiments.host,
+    onEmbeddingProgress: (progress) => events.emit('embeddingProgress', progress),
+    onProjectionProgress: (progress) => events.emit('projectionProgress', progress),
+  });
+  // A scan may have changed images: embeddings held in memory are re-read (stale rows left out).
+  events.on('scanProgress', (progress) => progress.phase === 'done' && explorer.invalidate());
+  events.on('datasetsChanged', () => explorer.invalidate());
   const api: StudioApi = {
     ...createApi(library, thumbnails, { dataDir, transport: options.transport, sampleDir: options.sampleDir }),
     ...experiments.api,
-    ...createUnavailableExplorerApi(),
+    ...explorer.api,
   };
 
   let closing: Promise<void> | undefined;
@@ -91,7 +101,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     thumbnails,
     dataDir,
     close() {
-      closing ??= closeAll(library, thumbnails, tasks, experiments, db, events);
+      closing ??= closeAll(library, thumbnails, tasks, experiments, explorer, db, events);
       return closing;
     },
   };
@@ -134,8 +144,9 @@ function createApi(library: LibraryService, thumbnails: ThumbnailService, info: 
   };
 }
 
-async function closeAll(library: LibraryService, thumbnails: ThumbnailService, tasks: ImageTasks, experiments: ExperimentsPart, db: Db, events: EventHub): Promise<void> {
+async function closeAll(library: LibraryService, thumbnails: ThumbnailService, tasks: ImageTasks, experiments: ExperimentsPart, explorer: ExplorerParts, db: Db, events: EventHub): Promise<void> {
   await library.cancelAll();
+  explorer.close();
   await experiments.close();
   await thumbnails.close();
   await tasks.close();
