@@ -2,7 +2,9 @@
 //   main.cjs     the main process (main/electron/main.ts and the services it imports)
 //   preload.cjs  the sandboxed preload: a sandboxed preload can require only 'electron'
 //                and a few built-ins at run time, so our own files are bundled in
-//   <worker>.cjs every worker thread the code starts, found automatically (below)
+//   worker.cjs   the training worker thread (worker/index.ts), where
+//                main/services/worker-host/worker-entry.ts looks for it
+//   <other>.cjs  every other worker thread the code starts, found automatically (below)
 // Native and heavy packages stay external and load from node_modules (unpacked from the
 // asar by electron-builder.yml): electron itself, better-sqlite3, sharp, @tensorflow/*.
 // Files the sources find next to themselves (the SQL migrations) are copied beside the
@@ -33,6 +35,8 @@ export interface BuildElectronOptions {
 const ENTRIES = {
   main: 'main/electron/main.ts',
   preload: 'main/electron/preload.ts',
+  /** Built with main (`only: ['main']` includes it): main starts it. */
+  worker: 'worker/index.ts',
 } as const;
 
 /**
@@ -102,10 +106,10 @@ function contractNamesLiterals(rootDir: string): esbuild.Plugin {
 /** Folders copied next to the bundles: source folder → name in outDir. */
 const RESOURCE_DIRS = [{ from: 'main/db/migrations', to: 'migrations' }] as const;
 
-/** Builds the bundles; returns their paths (main, preload, then any workers found). */
+/** Builds the bundles; returns their paths (preload, main, worker, then any workers found). */
 export async function buildElectron(options: BuildElectronOptions): Promise<string[]> {
   const outDir = options.outDir ?? path.join(options.rootDir, 'dist', 'electron');
-  const wanted = options.only ?? (Object.keys(ENTRIES) as (keyof typeof ENTRIES)[]);
+  const wanted = options.only ?? ['main', 'preload'];
   const common: esbuild.BuildOptions = {
     absWorkingDir: options.rootDir,
     bundle: true,
@@ -135,7 +139,8 @@ export async function buildElectron(options: BuildElectronOptions): Promise<stri
     const buildNode = (entry: string, out: string) =>
       esbuild.build({ ...common, ...IMPORT_META_SHIM, platform: 'node', entryPoints: [{ in: entry, out }], plugins: [workerUrls(options.rootDir, workers)] });
     await buildNode(ENTRIES.main, 'main');
-    built.push(path.join(outDir, 'main.cjs'));
+    await buildNode(ENTRIES.worker, 'worker');
+    built.push(path.join(outDir, 'main.cjs'), path.join(outDir, 'worker.cjs'));
     // Workers found while bundling may start workers of their own: build until none is new.
     const done = new Set<string>();
     for (let pending = [...workers]; pending.length > 0; pending = [...workers].filter(([source]) => !done.has(source))) {

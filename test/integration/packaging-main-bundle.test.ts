@@ -9,10 +9,12 @@
 // handler per method, the two protocols, the sample folder, closing on quit.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import { methodInputs } from '../../main/api/contract.ts';
 import { buildElectron } from '../../scripts/build-electron.ts';
 
@@ -170,8 +172,23 @@ describe('the main-process bundle', () => {
     const imageWorker = path.join(dir, 'dist', 'electron', 'main-services-library-image-worker.cjs');
     assert.ok(bundles.includes(imageWorker), `no image worker bundle among ${bundles.join(', ')}`);
     const main = await fs.readFile(bundles[0]!, 'utf8');
-    assert.doesNotMatch(main, /new URL\("[^"]+\.ts"/, 'a worker URL still names a .ts source');
+    // (import.meta.url is __bundleUrl in the bundle.)
+    assert.doesNotMatch(main, /new URL\("[^"]+\.ts", __bundleUrl\)/, 'a worker URL still names a .ts source');
     assert.match(main, /new URL\("\.\/main-services-library-image-worker\.cjs"/);
+  });
+
+  it('bundles the training worker, which starts and chooses a TensorFlow.js backend', async () => {
+    const workerBundle = path.join(dir, 'dist', 'electron', 'worker.cjs');
+    assert.ok(bundles.includes(workerBundle));
+    const worker = new Worker(workerBundle, { workerData: { backend: 'auto' } });
+    try {
+      let first: { type: string; backend?: string; error?: { message: string } } | undefined;
+      while (!first || first.type === 'log') [first] = (await once(worker, 'message')) as [typeof first];
+      assert.equal(first.type, 'ready', JSON.stringify(first));
+      assert.ok(['tensorflow', 'wasm', 'cpu'].includes(first.backend!), first.backend);
+    } finally {
+      await worker.terminate();
+    }
   });
 
   it('adds the shipped sample images (through the image worker) and serves their thumbnails', () => {
