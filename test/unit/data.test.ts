@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { epochBatches, stepsPerEpoch } from '../../worker/data/batches.ts';
-import { prepareDataset } from '../../worker/data/dataset.ts';
+import { ImageDataset, prepareDataset } from '../../worker/data/dataset.ts';
 import { decodeToSquare } from '../../worker/data/decode.ts';
 import { listImageFiles } from '../../worker/data/list-images.ts';
 import { PixelCache } from '../../worker/data/pixel-cache.ts';
@@ -166,6 +166,27 @@ describe('shuffle and batches', () => {
     for await (const b of epochBatches(ds, { batchSize: 4, seed: 1, epoch: 0, startStep: 1 })) resumed.push(b);
     assert.equal(resumed.length, 1);
     assert.deepEqual(resumed[0]!.indices, all[1]!.indices);
+  });
+
+  test('the next batch is read while the caller holds the current one (prefetch)', async () => {
+    const dir = await makeFolder('prefetch', 12);
+    const ds = await prepareDataset(await listImageFiles(dir), { side: 8, cache: new PixelCache(path.join(root, 'cache-p')) });
+    // Count the pixel reads the pipeline makes (a subclass of the real dataset).
+    let reads = 0;
+    class CountingDataset extends ImageDataset {
+      override async pixels(index: number): Promise<Uint8Array> {
+        reads++;
+        return super.pixels(index);
+      }
+    }
+    const counted = new CountingDataset(ds.side, ds.images, [], new PixelCache(path.join(root, 'cache-p')));
+    const batches = epochBatches(counted, { batchSize: 4, seed: 2, epoch: 0 });
+    const first = await batches.next();
+    assert.equal(first.done, false);
+    // While "training" on the first batch, let I/O proceed: the second batch gets read.
+    for (let i = 0; i < 2000 && reads < 8; i++) await new Promise((r) => setTimeout(r, 1));
+    assert.equal(reads, 8);
+    await batches.return(undefined);
   });
 
   test('an image that breaks during training is reported and replaced', async () => {
