@@ -164,6 +164,18 @@ describe('library screen (browser)', () => {
     await dialog.waitFor({ state: 'hidden' });
   });
 
+  test('without the token in its address the page says where to find it', async () => {
+    // The cookie from the first visit lets the page load, but API calls need the token itself.
+    try {
+      await page.goto(`${serve.origin}/`);
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      assert.match((await alert.textContent()) ?? '', /address printed by `simclr-studio serve`, including its \?token=/);
+    } finally {
+      await page.goto(serve.url);
+    }
+  });
+
   test('the page logged no errors', () => {
     assert.deepEqual(pageErrors, []);
   });
