@@ -127,13 +127,17 @@ describe('electron-builder.yml', () => {
 describe('npm start without Electron’s program', () => {
   const binary = findElectronBinary(electronPackageDir(ROOT));
 
-  it('says so in one short paragraph, points to npm run serve, and exits 1', { skip: binary ? `Electron is installed here (${binary})` : false }, () => {
+  it('says so in one short paragraph, points to npm run serve, and exits 1', { skip: binary ? `Electron is installed here (${binary})` : false }, async () => {
+    // An empty download cache, so a zip cached by an earlier download cannot be found
+    // either (Electron would then be installed and launched).
+    const cache = await fs.mkdtemp(path.join(os.tmpdir(), 'simclr-electron-cache-'));
     const result = spawnSync('npm', ['start'], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 120_000,
-      env: { ...process.env, ELECTRON_MIRROR: 'http://127.0.0.1:9/', SIMCLR_STUDIO_ELECTRON_DOWNLOAD_TIMEOUT_S: '60' },
+      env: { ...process.env, ELECTRON_MIRROR: 'http://127.0.0.1:9/', electron_config_cache: cache, SIMCLR_STUDIO_ELECTRON_DOWNLOAD_TIMEOUT_S: '60' },
     });
+    await fs.rm(cache, { recursive: true, force: true });
     assert.equal(result.error, undefined);
     assert.equal(result.status, 1, result.stderr);
     const message = result.stderr.trim().split('\n');
