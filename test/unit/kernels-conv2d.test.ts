@@ -28,6 +28,15 @@ CASES.push({ input: [2, 9, 9, 3], filter: [3, 3, 3, 2], stride: 2, pad: 1 });
 CASES.push({ input: [2, 8, 7, 2], filter: [3, 2, 2, 3], stride: [2, 1], pad: [[0, 0], [2, 0], [0, 1], [0, 0]] });
 CASES.push({ input: [3, 5, 5, 4], filter: [5, 5, 4, 2], stride: 3, pad: 'valid' });
 CASES.push({ input: [2, 4, 4, 3], filter: [1, 1, 3, 2], stride: 3, pad: 'valid' });
+// Strided, input divisible by the stride: ∂L/∂x by sub-pixel phases.
+CASES.push({ input: [2, 8, 8, 3], filter: [3, 3, 3, 4], stride: 2, pad: 'same' });
+CASES.push({ input: [2, 8, 8, 3], filter: [3, 3, 3, 4], stride: 2, pad: 'valid' });
+CASES.push({ input: [2, 12, 12, 3], filter: [7, 7, 3, 4], stride: 2, pad: 'same' });
+CASES.push({ input: [2, 9, 9, 2], filter: [3, 3, 2, 3], stride: 3, pad: 'same' });
+CASES.push({ input: [2, 9, 6, 2], filter: [4, 3, 2, 3], stride: 3, pad: 'valid' });
+CASES.push({ input: [2, 8, 10, 3], filter: [2, 2, 3, 2], stride: 2, pad: 'valid' });
+CASES.push({ input: [1, 16, 16, 4], filter: [5, 5, 4, 3], stride: 2, pad: [[0, 0], [1, 3], [2, 0], [0, 0]] });
+CASES.push({ input: [1, 8, 8, 2], filter: [3, 3, 2, 2], stride: 2, pad: [[0, 0], [5, 4], [0, 6], [0, 0]] });
 // Padding wider than the filter reaches: dy's border rows are cropped away in ∂L/∂x.
 CASES.push({ input: [2, 5, 4, 3], filter: [1, 1, 3, 2], stride: 1, pad: [[0, 0], [2, 1], [0, 2], [0, 0]] });
 CASES.push({ input: [2, 6, 6, 2], filter: [3, 3, 2, 3], stride: 2, pad: 3 });

@@ -2,7 +2,7 @@
 // the one-axis formulas in that file's header).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { filterGradAxis, inputGradAxis, splitPadOrCrop } from '../../worker/kernels/conv-geometry.ts';
+import { filterGradAxis, inputGradAxis, splitPadOrCrop, subPixelAxis } from '../../worker/kernels/conv-geometry.ts';
 
 describe('conv-geometry', () => {
   test("3×3 stride 1 'same' on 8: pad 1 both sides, 3 outputs", () => {
@@ -33,5 +33,26 @@ describe('conv-geometry', () => {
     const axis = { inSize: 4, filterSize: 1, outSize: 8, stride: 1, dilation: 1, padBefore: 2 };
     assert.deepEqual(inputGradAxis(axis).upsampled, { before: -2, after: -2 });
     assert.deepEqual(splitPadOrCrop({ before: -2, after: 3 }), { pad: { before: 0, after: 3 }, crop: { before: 2, after: 0 } });
+  });
+
+  test("sub-pixel phases of 3×3 stride 2 'same' on 32 (pad 0 before, 1 after)", () => {
+    // Even rows take w[0] and w[2] (dx[2q] = dy[q]·w0 + dy[q−1]·w2), odd rows w[1] only.
+    const axis = { inSize: 32, filterSize: 3, outSize: 16, stride: 2, dilation: 1, padBefore: 0 };
+    assert.deepEqual(subPixelAxis(axis), {
+      stride: 2,
+      phases: [
+        { start: 0, taps: 2, offset: 0 },
+        { start: 1, taps: 1, offset: 1 },
+      ],
+      window: 2,
+      dy: { before: 1, after: 0 },
+    });
+  });
+
+  test('sub-pixel does not apply to stride 1, odd sizes, or a stride above the filter', () => {
+    const base = { inSize: 8, filterSize: 3, outSize: 8, stride: 1, dilation: 1, padBefore: 1 };
+    assert.equal(subPixelAxis(base), undefined);
+    assert.equal(subPixelAxis({ ...base, inSize: 9, stride: 2, outSize: 5 }), undefined);
+    assert.equal(subPixelAxis({ ...base, filterSize: 1, stride: 2, outSize: 4, padBefore: 0 }), undefined);
   });
 });

@@ -90,3 +90,47 @@ export function splitPadOrCrop(p: PadOrCrop): { pad: PadOrCrop; crop: PadOrCrop 
     crop: { before: Math.max(0, -p.before), after: Math.max(0, -p.after) },
   };
 }
+
+// ∂L/∂x by sub-pixel phases (stride s > 1, dilation 1, N divisible by s): instead of
+// multiplying the s−1 zeros of an upsampled dy, split dx by i mod s. For phase r,
+// only taps k ≡ r + p (mod s) reach it:
+//   dx[q·s + r] = Σ_j dy[q + a_r − j] · w[k_r + j·s],  k_r = (r + p) mod s, a_r = (r + p − k_r)/s
+// — a stride-1 correlation of dy with the phase's taps reversed. All phases are run as
+// ONE convolution whose output channels are the phases (each phase's taps placed in a
+// common window), then interleaved depth-to-space: dx[q·s + r] = out[q, phase r].
+
+/** One phase of an axis: its taps are reversed-filter indices start, start+s, … */
+export interface SubPixelPhase {
+  /** Index into the filter reversed along this axis of the phase's first tap. */
+  readonly start: number;
+  readonly taps: number;
+  /** Where the phase's taps sit in the common window. */
+  readonly offset: number;
+}
+
+export interface SubPixelAxis {
+  readonly stride: number;
+  readonly phases: readonly SubPixelPhase[];
+  /** Taps of the common window. */
+  readonly window: number;
+  /** Pad (positive) or crop (negative) of dy so the conv yields exactly N/s outputs. */
+  readonly dy: PadOrCrop;
+}
+
+/** The sub-pixel plan of one axis, or undefined where it does not apply. */
+export function subPixelAxis(axis: ConvAxis): SubPixelAxis | undefined {
+  const { inSize, filterSize, outSize, stride, dilation, padBefore } = axis;
+  if (stride < 2 || dilation !== 1 || stride > filterSize || inSize % stride !== 0) return undefined;
+  const raw = Array.from({ length: stride }, (_, r) => {
+    const k = (r + padBefore) % stride;
+    const a = (r + padBefore - k) / stride;
+    const taps = Math.ceil((filterSize - k) / stride);
+    // Reversed index of tap k + (taps−1)·s, the first one the correlation meets.
+    return { start: filterSize - 1 - k - (taps - 1) * stride, taps, before: taps - 1 - a };
+  });
+  const before = Math.max(...raw.map((p) => p.before));
+  const phases = raw.map((p) => ({ start: p.start, taps: p.taps, offset: before - p.before }));
+  const window = Math.max(...phases.map((p) => p.offset + p.taps));
+  const outputs = inSize / stride;
+  return { stride, phases, window, dy: { before, after: outputs + window - 1 - before - outSize } };
+}

@@ -52,6 +52,19 @@ export class KernelCalls {
     return this.run('Sum', { x }, { axis, keepDims: false });
   }
 
+  concat(tensors: TensorInfo[], axis: number): TensorInfo {
+    // wasm's Concat reads its inputs as an array.
+    return this.run('Concat', tensors as unknown as NamedTensorInfoMap, { axis });
+  }
+
+  /** Every `step`-th element from `begin`, `size` of them, per axis. */
+  stridedSlice(x: TensorInfo, begin: number[], size: number[], step: number[]): TensorInfo {
+    const end = begin.map((b, i) => b + (size[i]! - 1) * step[i]! + 1);
+    return this.run('StridedSlice', { x }, {
+      begin, end, strides: step, beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
+    });
+  }
+
   /** Zero padding of any rank. */
   pad(x: TensorInfo, paddings: Array<[number, number]>): TensorInfo {
     return this.run('PadV2', { x }, { paddings, constantValue: 0 });
