@@ -46,6 +46,10 @@ class BrowserWindow {
   }
   loadURL(url) { record.loaded.push(url); return Promise.resolve(); }
   isDestroyed() { return false; }
+  isMinimized() { return false; }
+  restore() {}
+  focus() {}
+  setProgressBar() {}
   static getAllWindows() { return []; }
 }
 const electron = {
@@ -64,6 +68,8 @@ const electron = {
   BrowserWindow,
   ipcMain: { handle: (channel, fn) => ipcHandlers.set(channel, fn), removeHandler: (channel) => ipcHandlers.delete(channel) },
   protocol: { registerSchemesAsPrivileged: (schemes) => record.schemes.push(...schemes), handle: (scheme, fn) => protocols.set(scheme, fn) },
+  powerSaveBlocker: { start: () => 1, stop: () => undefined },
+  Notification: class { static isSupported() { return false; } },
   dialog: {
     showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
     showMessageBox: async () => ({ response: 1 }),
