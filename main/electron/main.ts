@@ -8,6 +8,8 @@ import { confirmQuit } from './dialogs.ts';
 import { registerIpc } from './ipc.ts';
 import { appPaths, desktopDataDir } from './paths.ts';
 import { handleProtocols, registerSchemes } from './protocol.ts';
+import { connectTrainingDesktop } from './training-desktop.ts';
+import { electronDesktopEffects } from './training-desktop-electron.ts';
 import { createMainWindow } from './window.ts';
 
 // Privileged schemes must be registered before the app is ready.
@@ -31,10 +33,14 @@ async function start(): Promise<void> {
   handleProtocols(paths.rendererDir, (datasetId, relPath) => studio.thumbnails.thumbnailFile(datasetId, relPath));
   const window = createMainWindow(paths.preload);
   const unregister = registerIpc(studio.api, studio.events, window);
+  // Taskbar/dock progress, keep-awake and notifications while training; asks before quitting mid-run.
+  const training = connectTrainingDesktop(studio.events, electronDesktopEffects(window), {
+    experimentName: async (experimentId) => (await studio.api.getExperiment({ experimentId })).name,
+  });
 
   let quitConfirmed = false;
   window.on('close', (event) => {
-    const reason = busyReason();
+    const reason = training.busyReason() ?? busyReason();
     if (quitConfirmed || reason === null) return;
     event.preventDefault();
     void confirmQuit(window, reason).then((quit) => {
@@ -54,6 +60,7 @@ async function start(): Promise<void> {
     if (closed) return;
     event.preventDefault();
     closing ??= (async () => {
+      training.dispose();
       unregister();
       await studio.close().catch((error: unknown) => console.error('SimCLR Studio: closing the library failed:', error));
       closed = true;
