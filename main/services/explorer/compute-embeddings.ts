@@ -19,7 +19,8 @@ export interface ComputeContext {
   readonly embed: EmbedRunner;
   readonly cacheDir: string;
   readonly signal: AbortSignal;
-  readonly onProgress: (done: number, total: number) => void;
+  /** 'loading': reading and decoding the files to embed; 'embedding': running the encoder. */
+  readonly onProgress: (phase: 'loading' | 'embedding', done: number, total: number) => void;
 }
 
 export interface ComputeOutcome {
@@ -35,12 +36,12 @@ export async function computeGeneration(ctx: ComputeContext, set: StoredSet, dat
   const reusable = sameEncoder ? ctx.catalogue.reusableEntries(set.id) : [];
   const done = new Set(reusable.map((r) => r.imageId));
   const todo: CatalogueImage[] = images.filter((image) => !done.has(image.imageId));
-  ctx.onProgress(0, todo.length);
+  ctx.onProgress('loading', 0, todo.length);
 
   const result = todo.length
     ? await ctx.embed(
         { images: todo.map((image) => ({ path: path.join(datasetRoot, ...image.relPath.split('/')), relativePath: image.relPath })), encoder: encoder.source, cacheDir: ctx.cacheDir },
-        { signal: ctx.signal, onProgress: (p) => p.phase === 'embedding' && ctx.onProgress(p.done, p.total) },
+        { signal: ctx.signal, onProgress: (p) => ctx.onProgress(p.phase === 'preparing' ? 'loading' : 'embedding', p.done, p.total) },
       )
     : undefined;
   const dim = result?.rows ? result.dim : set.dim;

@@ -11,6 +11,8 @@ import type {
   EmbeddingEncoderKind,
   EmbeddingProgress,
   EmbeddingSetSummary,
+  ExplorerImageRef,
+  Neighbour,
   NeighbourResult,
   Outlier,
   Projection,
@@ -25,9 +27,13 @@ import { type ComputeOutcome, computeGeneration, type EmbedRunner } from './comp
 import { type CheckpointChoice, EmbeddingCatalogue, type StoredSet } from './embedding-catalogue.ts';
 import { EmbeddingFiles } from './embedding-files.ts';
 import { CancelledError, ExplorerError } from './explorer-errors.ts';
+import type { ScoredRow } from './cosine-index.ts';
 import { type LoadedSet, loadSet } from './loaded-set.ts';
 import { findDuplicateRows, findOutlierRows } from './neighbour-graph.ts';
 import { type ExplorerRuns, resolveEncoder } from './run-encoder.ts';
+
+/** Embedding progress events at most this often (first, last and phase changes always go). */
+const PROGRESS_INTERVAL_MS = 200;
 
 export interface ProjectRunner {
   (request: ProjectJobRequest, options: { onProgress: (p: ProjectJobProgress) => void }): Promise<ProjectJobResult>;
@@ -81,8 +87,15 @@ export class ExplorerService {
     const controller = new AbortController();
     this.#computing.set(runId, controller);
     let set: StoredSet | undefined;
-    const emit = (phase: EmbeddingProgress['phase'], done: number, total: number, message: string | null = null) =>
-      set && this.#options.onEmbeddingProgress?.({ runId, setId: set.id, phase, done, total, message });
+    // Progress arrives per image; the renderer needs a few updates a second, not 100k.
+    let lastEmit = 0;
+    const emit = (phase: EmbeddingProgress['phase'], done: number, total: number, message: string | null = null) => {
+      const now = Date.now();
+      const routine = (phase === 'loading' || phase === 'embedding') && done > 0 && done < total;
+      if (!set || (routine && now - lastEmit < PROGRESS_INTERVAL_MS)) return;
+      lastEmit = now;
+      this.#options.onEmbeddingProgress?.({ runId, setId: set.id, phase, done, total, message });
+    };
     try {
       const run = this.#options.runs.get(runId);
       const resolved = await resolveEncoder(run, encoder, checkpoint);
@@ -92,7 +105,7 @@ export class ExplorerService {
       let outcome: ComputeOutcome;
       try {
         outcome = await computeGeneration(
-          { catalogue: this.catalogue, files: this.files, embed: this.#options.embed, cacheDir: this.#cacheDir, signal: controller.signal, onProgress: (d, t) => emit('embedding', d, t) },
+          { catalogue: this.catalogue, files: this.files, embed: this.#options.embed, cacheDir: this.#cacheDir, signal: controller.signal, onProgress: (phase, d, t) => emit(phase, d, t) },
           set,
           run.datasetRoot,
           resolved,
@@ -142,7 +155,7 @@ export class ExplorerService {
     const row = loaded.rows[position]!;
     return {
       query: { imageId, relPath: row.relPath, name: path.posix.basename(row.relPath) },
-      neighbours: loaded.index.neighboursOfRow(position, k).map((n) => this.#ref(loaded, n.row, n.similarity)),
+      neighbours: loaded.index.neighboursOfRow(position, k).map((n) => this.#neighbour(loaded, n)),
     };
   }
 
@@ -178,7 +191,7 @@ export class ExplorerService {
       const q = loaded.index.unitQuery(result.data);
       return {
         query: { imageId: null, relPath: null, name },
-        neighbours: loaded.index.topK(q, input.k).map((n) => this.#ref(loaded, n.row, n.similarity)),
+        neighbours: loaded.index.topK(q, input.k).map((n) => this.#neighbour(loaded, n)),
       };
     } finally {
       if (temporary) await fs.rm(temporary, { force: true });
@@ -260,9 +273,13 @@ export class ExplorerService {
     this.#projections.delete(setId);
   }
 
-  #ref(loaded: LoadedSet, position: number, similarity?: number): { imageId: number; relPath: string; similarity: number } {
+  #ref(loaded: LoadedSet, position: number): ExplorerImageRef {
     const row = loaded.rows[position]!;
-    return { imageId: row.imageId, relPath: row.relPath, similarity: similarity ?? 0 };
+    return { imageId: row.imageId, relPath: row.relPath };
+  }
+
+  #neighbour(loaded: LoadedSet, scored: ScoredRow): Neighbour {
+    return { ...this.#ref(loaded, scored.row), similarity: scored.similarity };
   }
 }
 
