@@ -55,14 +55,14 @@ export const explorerMethodInputs = {
       name: z.string().optional(),
       k: k.default(12),
     })
-    .refine((v) => (v.path === undefined) !== (v.bytesBase64 === undefined), 'give either a file path or the file bytes, not both'),
+    .refine((v) => (v.path === undefined) !== (v.bytesBase64 === undefined), 'give exactly one of: a file path, or the file bytes (base64)'),
   /** Pairs with cosine similarity ≥ threshold, most similar first. */
   listDuplicates: z.object({ setId, threshold: z.number().min(-1).max(1).default(0.95), limit: z.number().int().min(1).max(10_000).default(500) }),
   /** The `count` images farthest from their k-th nearest neighbour. */
   listOutliers: z.object({ setId, count: z.number().int().min(1).max(10_000).default(50), k: k.default(5) }),
   /** kNN (leave-one-out) accuracy with the first sub-folder as label. */
   evaluateLabels: z.object({ setId, k: k.default(20) }),
-  /** 'npy': <path> gets the .npy and <path minus .npy>.paths.csv; 'csv': one row per image, path,label,h0..hD-1. */
+  /** 'npy': <path> (float32 [N, D]) and beside it <path minus .npy>.csv (index,path,label), as `simclr-studio embed` writes them; 'csv': one row per image, path,label,h0…h(D−1). */
   exportEmbeddings: z.object({ setId, format: z.enum(['npy', 'csv']), path: targetPath }),
   /** The k nearest neighbours of every image of the set. */
   exportNeighbours: z.object({ setId, k: k.default(10), format: z.enum(['csv', 'json']), path: targetPath }),
