@@ -136,6 +136,27 @@ describe('simclr-studio scan as a user without permissions', { skip: process.pla
     assert.equal(result.images, 2 + bad.validOddNames.length);
   });
 
+  test('a folder the user cannot open is refused and not added', async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    const root = path.join(tmp.path, 'closed');
+    await writeLabelledFolder(root, { classes: { a: 1 } });
+    await chmod(root, 0o000);
+    const data = path.join(tmp.path, 'data-closed');
+    await mkdir(data);
+    if (isRoot) await chown(data, NOBODY, NOBODY);
+    const out = await runCli(['scan', root, '--data-dir', data], asUser);
+    assert.equal(out.code, 1);
+    assert.match(out.stderr, new RegExp(`The folder '${root}' cannot be opened: permission denied`));
+    await chmod(root, 0o755);
+    const { createStudio } = await import('../../main/services/studio.ts');
+    const studio = await createStudio({ dataDir: data, transport: 'web', imageWorker: false });
+    try {
+      assert.deepEqual(await studio.api.listDatasets({}), []);
+    } finally {
+      await studio.close();
+    }
+  });
+
   test('a data directory without write permission exits non-zero with "permission denied"', async (t) => {
     if (skipReason) return t.skip(skipReason);
     const root = path.join(tmp.path, 'photos-ro');

@@ -2,7 +2,8 @@
 // there), cancel a scan, remove a folder from the catalogue (never touching its
 // files), and page through images and skipped files. One scan per dataset at a time:
 // asking again while it runs joins the running scan.
-import { realpath, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatasetSummary, ImagePage, ScanProgress, ScanResult, SkippedFile } from '../../api/contract.ts';
 import type { Catalogue, ImageRecord } from './catalogue.ts';
@@ -176,13 +177,15 @@ export class LibraryService {
     } catch (error) {
       // The dataset may have been removed while scanning; then there is nothing to mark.
       if (this.catalogue.dataset(datasetId)) {
-        const missing = error instanceof RootUnavailableError;
         // A missing folder (unplugged drive) keeps its images: they come back with the drive.
+        const missing = error instanceof RootUnavailableError && error.missing;
         this.catalogue.setStatus(datasetId, missing ? 'missing' : 'error', (error as Error).message);
         this.options.onDatasetsChanged?.();
       }
       this.options.onProgress?.({ datasetId, phase: 'failed', processed: 0, total: 0, added: 0, changed: 0, removed: 0, skipped: 0, message: (error as Error).message });
-      if (error instanceof RootUnavailableError) throw new LibraryError(`${error.message} Its images stay in the library until you remove it.`);
+      if (error instanceof RootUnavailableError) {
+        throw new LibraryError(error.missing ? `${error.message} Its images stay in the library until you remove it.` : error.message);
+      }
       throw error;
     }
   }
@@ -202,5 +205,11 @@ export async function resolveFolder(folderPath: string): Promise<string> {
     throw new LibraryError(`The folder '${absolute}' cannot be opened: ${(error as Error).message}`);
   }
   if (!info.isDirectory()) throw new LibraryError(`'${absolute}' is a file, not a folder. Choose the folder that contains your images.`);
+  try {
+    // Refuse before adding a dataset that could never be listed.
+    await access(absolute, constants.R_OK | constants.X_OK);
+  } catch {
+    throw new LibraryError(`The folder '${absolute}' cannot be opened: permission denied.`);
+  }
   return realpath(absolute);
 }

@@ -32,8 +32,14 @@ export interface ListedProblem {
 
 export type ListedEntry = ListedFile | ListedProblem;
 
+/** The dataset's root cannot be listed. `missing`: it does not exist (an unplugged drive). */
 export class RootUnavailableError extends Error {
   override name = 'RootUnavailableError';
+  readonly missing: boolean;
+  constructor(message: string, missing: boolean) {
+    super(message);
+    this.missing = missing;
+  }
 }
 
 /** How many stat calls run at once while listing one folder. */
@@ -53,7 +59,7 @@ export async function listFolder(rootReal: string, signal?: AbortSignal): Promis
   const toRel = (abs: string) => path.relative(rootReal, abs).split(path.sep).join('/');
 
   const rootInfo = await stat(rootReal).catch((error: NodeJS.ErrnoException) => {
-    throw new RootUnavailableError(rootMessage(rootReal, error));
+    throw rootError(rootReal, error);
   });
   const pending: string[] = [rootReal];
   seenFolders.add(`${rootInfo.dev}:${rootInfo.ino}`);
@@ -65,7 +71,7 @@ export async function listFolder(rootReal: string, signal?: AbortSignal): Promis
     try {
       entries = await readFolder(folder);
     } catch (error) {
-      if (folder === rootReal) throw new RootUnavailableError(rootMessage(rootReal, error as NodeJS.ErrnoException));
+      if (folder === rootReal) throw rootError(rootReal, error as NodeJS.ErrnoException);
       const code = (error as NodeJS.ErrnoException).code;
       // A folder deleted after its parent was listed is simply gone: nothing to report.
       if (code !== 'ENOENT' && code !== 'ENOTDIR') out.push({ kind: 'problem', relPath: toRel(folder), reason: folderProblem(toRel(folder), code) });
@@ -154,9 +160,9 @@ async function readFolder(folder: string): Promise<Dirent[]> {
   return entries;
 }
 
-function rootMessage(root: string, error: NodeJS.ErrnoException): string {
-  if (error.code === 'ENOENT') return `The folder '${root}' no longer exists (or its drive is not connected).`;
-  if (error.code === 'EACCES' || error.code === 'EPERM') return `The folder '${root}' cannot be opened: permission denied.`;
-  if (error.code === 'ENOTDIR') return `'${root}' is a file, not a folder.`;
-  return `The folder '${root}' cannot be read: ${error.message}`;
+function rootError(root: string, error: NodeJS.ErrnoException): RootUnavailableError {
+  if (error.code === 'ENOENT') return new RootUnavailableError(`The folder '${root}' no longer exists (or its drive is not connected).`, true);
+  if (error.code === 'EACCES' || error.code === 'EPERM') return new RootUnavailableError(`The folder '${root}' cannot be opened: permission denied.`, false);
+  if (error.code === 'ENOTDIR') return new RootUnavailableError(`'${root}' is a file, not a folder.`, false);
+  return new RootUnavailableError(`The folder '${root}' cannot be read: ${error.message}`, false);
 }
