@@ -78,6 +78,20 @@ export function noElectronMessage(reason: string): string {
   );
 }
 
+/**
+ * Why no window can be shown here, or null: on Linux a window needs an X11 or Wayland
+ * display, which servers and containers often lack (Electron would only print "Missing
+ * X server or $DISPLAY").
+ */
+export function displayProblem(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string | null {
+  if (platform !== 'linux' || env.DISPLAY || env.WAYLAND_DISPLAY) return null;
+  return wrap(
+    'SimCLR Studio cannot open its window: this session has no display (neither DISPLAY nor WAYLAND_DISPLAY is set). ' +
+      'On a machine without a screen, run `npm run serve` and open the printed address in a browser (for example through an SSH tunnel).',
+    88,
+  );
+}
+
 /** How long Electron's download may take, from SIMCLR_STUDIO_ELECTRON_DOWNLOAD_TIMEOUT_S. */
 export function downloadTimeoutSeconds(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.SIMCLR_STUDIO_ELECTRON_DOWNLOAD_TIMEOUT_S;
@@ -107,6 +121,11 @@ async function main(rootDir: string): Promise<number> {
       console.error(noElectronMessage(failure ?? 'the installer reported success but left no program'));
       return 1;
     }
+  }
+  const noDisplay = displayProblem(process.platform, process.env);
+  if (noDisplay) {
+    console.error(noDisplay);
+    return 1;
   }
   if (!runNpmScript(rootDir, 'build:renderer')) {
     console.error('npm start: building the renderer failed (see above).');

@@ -14,7 +14,7 @@ import sharp from 'sharp';
 import { APP_SCHEME, APP_HOST, appContentSecurityPolicy } from '../../main/electron/app-url.ts';
 import { createAppHandler } from '../../main/electron/protocol-handlers.ts';
 import { DEFAULT_SAMPLE_OPTIONS, makeSampleImages, SAMPLE_LABELS } from '../../scripts/make-sample-images.ts';
-import { downloadTimeoutSeconds, electronPackageDir, findElectronBinary, noElectronMessage } from '../../scripts/start-electron.ts';
+import { displayProblem, downloadTimeoutSeconds, electronPackageDir, findElectronBinary, noElectronMessage } from '../../scripts/start-electron.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const SAMPLE_DIR = path.join(ROOT, 'assets', 'sample-images');
@@ -169,6 +169,14 @@ describe('npm start without Electron’s program', () => {
     for (const bad of ['0', '-5', 'soon', 'Infinity']) {
       assert.throws(() => downloadTimeoutSeconds({ SIMCLR_STUDIO_ELECTRON_DOWNLOAD_TIMEOUT_S: bad }), /SIMCLR_STUDIO_ELECTRON_DOWNLOAD_TIMEOUT_S must be a positive number/);
     }
+  });
+
+  it('says so when a Linux session has no display to show the window on', () => {
+    assert.match(displayProblem('linux', {}) ?? '', /no display[\s\S]*`npm run serve`/);
+    assert.equal(displayProblem('linux', { DISPLAY: ':0' }), null);
+    assert.equal(displayProblem('linux', { WAYLAND_DISPLAY: 'wayland-0' }), null);
+    assert.equal(displayProblem('darwin', {}), null);
+    assert.equal(displayProblem('win32', {}), null);
   });
 
   it('keeps the message short for any reason', () => {
