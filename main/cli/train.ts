@@ -15,6 +15,7 @@
 // - Without --resume, a run directory that already holds a checkpoint is refused, so a
 //   finished run is never overwritten by accident.
 // - Ctrl-C cancels between steps and saves a checkpoint (exit code 130).
+import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ZodError } from 'zod';
@@ -171,7 +172,8 @@ export async function run(argv: string[]): Promise<number> {
   } else if (await fs.access(lastPath).then(() => true, () => false)) {
     throw new CliError(`${runDir} already holds a training run (${lastPath}); pass --resume to continue it, or choose another --run-dir`);
   }
-  let config = resolve(checkpoint ? { ...configAsInput(checkpoint.config), ...given } : given);
+  const requested: TrainConfigInput = checkpoint ? { ...configAsInput(checkpoint.config), ...given } : given;
+  let config = resolve(requested);
 
   const progress = new ProgressLine(process.stderr);
   const dataset = await openFolderDataset(folder, {
@@ -188,7 +190,7 @@ export async function run(argv: string[]): Promise<number> {
   if (config.batchSize > dataset.size) {
     // Deterministic, so a resumed run clamps the same way and compares equal.
     log(`warning: batch size ${config.batchSize} is larger than the ${dataset.size} usable images; using batch size ${dataset.size}`);
-    config = resolve({ ...(checkpoint ? { ...configAsInput(checkpoint.config), ...given } : given), batchSize: dataset.size });
+    config = resolve({ ...requested, batchSize: dataset.size });
   }
   if (checkpoint) {
     try {
@@ -209,7 +211,8 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError((error as Error).message);
   }
   await fs.mkdir(runDir, { recursive: true });
-  const metricsFile = await fs.open(path.join(runDir, 'metrics.jsonl'), 'a');
+  // A stream keeps the lines in order without awaiting each write inside the step callback.
+  const metricsFile = createWriteStream(path.join(runDir, 'metrics.jsonl'), { flags: 'a' });
   const controller = new TrainController();
   const onSigint = () => {
     log('\ncancelling after this step (Ctrl-C again to quit without a checkpoint)…');
@@ -232,7 +235,7 @@ export async function run(argv: string[]): Promise<number> {
       runDir,
       control: controller,
       onStep: (m: StepMetrics) => {
-        void metricsFile.write(`${JSON.stringify({ type: 'step', ...m })}\n`);
+        metricsFile.write(`${JSON.stringify({ type: 'step', ...m })}\n`);
         progress.update(
           `epoch ${m.epoch + 1}/${config.epochs} step ${m.step}/${m.totalSteps} loss ${m.loss.toFixed(4)} acc ${m.accuracy.toFixed(2)} ` +
             `lr ${m.lr.toPrecision(3)} ${m.imagesPerSecond.toFixed(1)} img/s`,
@@ -240,7 +243,7 @@ export async function run(argv: string[]): Promise<number> {
         );
       },
       onEpoch: (m) => {
-        void metricsFile.write(`${JSON.stringify({ type: 'epoch', ...m })}\n`);
+        metricsFile.write(`${JSON.stringify({ type: 'epoch', ...m })}\n`);
         progress.log(`epoch ${m.epoch}/${m.epochs}: loss ${m.meanLoss.toFixed(4)}, accuracy ${m.meanAccuracy.toFixed(3)}, ${m.imagesPerSecond.toFixed(1)} img/s`);
       },
       onSkipped: (s) => progress.log(`skipped ${s.path}: ${s.reason}`),
@@ -255,7 +258,7 @@ export async function run(argv: string[]): Promise<number> {
     throw error;
   } finally {
     process.off('SIGINT', onSigint);
-    await metricsFile.close();
+    await new Promise<void>((resolve) => metricsFile.end(resolve));
     disposeSession(session);
   }
   log(outcome.message);
