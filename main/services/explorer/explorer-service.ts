@@ -32,6 +32,9 @@ import { type LoadedSet, loadSet } from './loaded-set.ts';
 import { findDuplicateRows, findOutlierRows } from './neighbour-graph.ts';
 import { type ExplorerRuns, resolveEncoder } from './run-encoder.ts';
 
+/** Above this many points UMAP is refused (bench/explorer-umap.ts: ~40 CPU-s for 10k × 128 with umap-js). */
+export const UMAP_MAX_POINTS = 50_000;
+
 /** Embedding progress events at most this often (first, last and phase changes always go). */
 const PROGRESS_INTERVAL_MS = 200;
 
@@ -234,6 +237,12 @@ export class ExplorerService {
     if (method === 'pca') {
       xy = scaleToUnitBox(pca2d(index.unit, index.rows, index.dim));
     } else {
+      if (index.rows > UMAP_MAX_POINTS) {
+        throw new ExplorerError(
+          `UMAP of ${index.rows.toLocaleString('en')} images would take too long here (about 40 CPU-seconds per 10,000 measured, growing faster than linearly); ` +
+            `it is limited to ${UMAP_MAX_POINTS.toLocaleString('en')} images: use the PCA map`,
+        );
+      }
       // A copy goes to the worker (the index keeps its own); UMAP on unit vectors = on cosine.
       const result = await this.#options.project(
         { data: Float32Array.from(index.unit), rows: index.rows, dim: index.dim, method, seed },
