@@ -81,10 +81,20 @@ export function noElectronMessage(reason: string): string {
 /**
  * Why no window can be shown here, or null: on Linux a window needs an X11 or Wayland
  * display, which servers and containers often lack (Electron would only print "Missing
- * X server or $DISPLAY").
+ * X server or $DISPLAY"), and a user other than root.
  */
-export function displayProblem(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string | null {
-  if (platform !== 'linux' || env.DISPLAY || env.WAYLAND_DISPLAY) return null;
+export function displayProblem(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, uid: number | undefined): string | null {
+  if (platform !== 'linux') return null;
+  // Chromium refuses to run as root unless its sandbox is switched off, which the app
+  // will not do: it keeps the page sandboxed.
+  if (uid === 0) {
+    return wrap(
+      'SimCLR Studio does not open its window as root (Chromium would need its sandbox switched off). ' +
+        'Run `npm start` as a normal user, or run `npm run serve` and open the printed address in a browser.',
+      88,
+    );
+  }
+  if (env.DISPLAY || env.WAYLAND_DISPLAY) return null;
   return wrap(
     'SimCLR Studio cannot open its window: this session has no display (neither DISPLAY nor WAYLAND_DISPLAY is set). ' +
       'On a machine without a screen, run `npm run serve` and open the printed address in a browser (for example through an SSH tunnel).',
@@ -122,7 +132,7 @@ async function main(rootDir: string): Promise<number> {
       return 1;
     }
   }
-  const noDisplay = displayProblem(process.platform, process.env);
+  const noDisplay = displayProblem(process.platform, process.env, process.getuid?.());
   if (noDisplay) {
     console.error(noDisplay);
     return 1;

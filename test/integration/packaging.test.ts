@@ -171,12 +171,13 @@ describe('npm start without Electron’s program', () => {
     }
   });
 
-  it('says so when a Linux session has no display to show the window on', () => {
-    assert.match(displayProblem('linux', {}) ?? '', /no display[\s\S]*`npm run serve`/);
-    assert.equal(displayProblem('linux', { DISPLAY: ':0' }), null);
-    assert.equal(displayProblem('linux', { WAYLAND_DISPLAY: 'wayland-0' }), null);
-    assert.equal(displayProblem('darwin', {}), null);
-    assert.equal(displayProblem('win32', {}), null);
+  it('says so when a Linux session has no display to show the window on, or is root', () => {
+    assert.match(displayProblem('linux', {}, 1000) ?? '', /no display[\s\S]*`npm run serve`/);
+    assert.equal(displayProblem('linux', { DISPLAY: ':0' }, 1000), null);
+    assert.equal(displayProblem('linux', { WAYLAND_DISPLAY: 'wayland-0' }, 1000), null);
+    assert.match(displayProblem('linux', { DISPLAY: ':0' }, 0) ?? '', /as root[\s\S]*`npm run serve`/);
+    assert.equal(displayProblem('darwin', {}, 0), null);
+    assert.equal(displayProblem('win32', {}, undefined), null);
   });
 
   it('keeps the message short for any reason', () => {
