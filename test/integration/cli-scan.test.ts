@@ -107,6 +107,36 @@ describe('simclr-studio scan', () => {
   });
 });
 
+describe('simclr-studio scan with a damaged or newer catalogue', () => {
+  test('a corrupt catalogue file exits non-zero naming it, and is left untouched', async () => {
+    const root = path.join(tmp.path, 'photos-corrupt-db');
+    await writeLabelledFolder(root, { classes: { a: 1 } });
+    const data = path.join(tmp.path, 'data-corrupt-db');
+    await mkdir(data);
+    const dbFile = path.join(data, 'studio.sqlite');
+    await writeFile(dbFile, 'not a database '.repeat(400));
+    const out = await runCli(['scan', root, '--data-dir', data, '--json']);
+    assert.equal(out.code, 1);
+    assert.match(out.stderr, new RegExp(`The catalogue database '${dbFile}' is damaged`));
+    const { readFile } = await import('node:fs/promises');
+    assert.equal(await readFile(dbFile, 'utf8'), 'not a database '.repeat(400));
+  });
+
+  test('a catalogue from a newer version exits non-zero and says so', async () => {
+    const root = path.join(tmp.path, 'photos-newer-db');
+    await writeLabelledFolder(root, { classes: { a: 1 } });
+    const data = path.join(tmp.path, 'data-newer-db');
+    await mkdir(data);
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(path.join(data, 'studio.sqlite'));
+    db.pragma('user_version = 9999');
+    db.close();
+    const out = await runCli(['scan', root, '--data-dir', data]);
+    assert.equal(out.code, 1);
+    assert.match(out.stderr, /written by a newer version of SimCLR Studio \(schema version 9999/);
+  });
+});
+
 describe('simclr-studio scan as a user without permissions', { skip: process.platform === 'win32' && 'POSIX permissions only' }, () => {
   let asUser: { uid?: number } = {};
   let skipReason: string | false = false;
