@@ -31,6 +31,18 @@ describe('inspectFile', () => {
     assert.deepEqual([result.width, result.height, result.format, result.size], [30, 20, 'webp', bytes.length]);
   });
 
+  test('large files are streamed: same hash and size, and truncation is still caught', async () => {
+    const file = await writeImage(path.join(tmp.path, 'streamed.jpg'), { width: 200, height: 150, format: 'jpeg', seed: 4 });
+    const inMemory = await inspectFile(file, 'streamed.jpg', LIMIT);
+    const streamed = await inspectFile(file, 'streamed.jpg', { ...LIMIT, inMemoryMaxBytes: 16 });
+    assert.equal(streamed.kind, 'image');
+    assert.deepEqual(streamed, inMemory);
+    const bytes = await readFile(file);
+    await writeFile(path.join(tmp.path, 'streamed-cut.jpg'), bytes.subarray(0, bytes.length >> 1));
+    const cut = await inspectFile(path.join(tmp.path, 'streamed-cut.jpg'), 'streamed-cut.jpg', { ...LIMIT, inMemoryMaxBytes: 16 });
+    assert.match(cut.kind === 'skipped' ? cut.reason : '', /damaged or incomplete/);
+  });
+
   test('the format comes from the content, not the name', async () => {
     const png = await writeImage(path.join(tmp.path, 'really-a-png.jpg'), { format: 'png' });
     const result = await inspectFile(png, 'really-a-png.jpg', LIMIT);

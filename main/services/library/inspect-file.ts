@@ -14,12 +14,14 @@ import * as reasons from './skip-reasons.ts';
 export interface InspectOptions {
   /** Images with more pixels than this are skipped (decompression-bomb guard). */
   maxPixels: number;
+  /** Files up to this size are read into memory once; larger ones are streamed (default 16 MB). */
+  inMemoryMaxBytes?: number;
 }
 
 export const DEFAULT_MAX_PIXELS = 100_000_000;
 
-/** Files up to this size are read into memory once; larger ones are streamed. */
-const IN_MEMORY_LIMIT = 32 * 1024 * 1024;
+/** Up to 8 files are inspected at once, so this bounds the memory held by reads (~128 MB). */
+const IN_MEMORY_LIMIT = 16 * 1024 * 1024;
 /** Side of the throw-away decode that proves a larger file is complete. */
 const CHECK_SIDE = 64;
 /** Files up to this size and pixel count are decoded whole in one call (≤ 3 MB of pixels). */
@@ -55,7 +57,7 @@ export async function inspectFile(absPath: string, rel: string, options: Inspect
   let input: Buffer | string;
   let head: Buffer;
   try {
-    if (size <= IN_MEMORY_LIMIT) {
+    if (size <= (options.inMemoryMaxBytes ?? IN_MEMORY_LIMIT)) {
       input = await readFile(absPath);
       // A copy still in progress (or a rewrite) shows as a size different from the stat.
       if (input.length !== size) return skip(reasons.changedWhileReading(rel));
