@@ -62,7 +62,12 @@ const ATTEMPTS: readonly Attempt[] = [
     name: 'tensorflow',
     label: 'tensorflow (GPU)',
     activate: (loader) =>
-      activateTensorflow(loader, TFJS_NODE_GPU, 'TensorFlow with CUDA', (why) => `${why}; ${CUDA_REQUIREMENT}`),
+      activateTensorflow(
+        loader,
+        TFJS_NODE_GPU,
+        'TensorFlow, CUDA build (runs on the GPU when TensorFlow finds one, else on the CPU)',
+        (why) => `${why}; ${CUDA_REQUIREMENT}`,
+      ),
   },
   {
     name: 'tensorflow',
