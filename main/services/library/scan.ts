@@ -30,6 +30,8 @@ export interface ScanOptions {
 /** Rows written per transaction: small enough to keep each write well under a millisecond or two. */
 const WRITE_BATCH = 100;
 const KNOWN_PAGE = 5000;
+/** Entries compared between two yields to the event loop. */
+const YIELD_EVERY = 2000;
 
 type Write = { op: 'save'; row: FileRow } | { op: 'delete'; id: number };
 
@@ -68,7 +70,8 @@ export async function scanDataset(catalogue: Catalogue, dataset: { id: number; r
 
   const seen = new Set<string>();
   const toInspect: ListedFile[] = [];
-  for (const entry of entries) {
+  for (const [index, entry] of entries.entries()) {
+    if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop(); // 100k files: stay responsive
     seen.add(entry.relPath);
     const before = known.get(entry.relPath);
     if (entry.kind === 'problem') {
@@ -101,7 +104,9 @@ export async function scanDataset(catalogue: Catalogue, dataset: { id: number; r
   const cancelled = signal?.aborted ?? false;
   if (!cancelled) {
     // Only a complete listing may conclude that a file is gone.
+    let checked = 0;
     for (const [relPath, before] of known) {
+      if (++checked % YIELD_EVERY === 0) await yieldToEventLoop();
       if (seen.has(relPath)) continue;
       if (before.status === 'ok') counts.removed++;
       queue({ op: 'delete', id: before.id });
