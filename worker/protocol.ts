@@ -8,6 +8,7 @@
 import type { BackendName, BackendPreference } from './backend.ts';
 import type { EmbedJobProgress, EmbedJobRequest, EmbedJobResult } from './jobs/embed-job.ts';
 import type { ExportEncoderJobRequest, ExportEncoderJobResult } from './jobs/explorer-export-encoder-job.ts';
+import type { GraphJobProgress, GraphJobRequest, GraphJobResult } from './jobs/explorer-graph-job.ts';
 import type { PreviewJobRequest, PreviewJobResult } from './jobs/preview-job.ts';
 import type { ProjectJobProgress, ProjectJobRequest, ProjectJobResult } from './jobs/project-job.ts';
 import type { TrainJobProgress, TrainJobRequest, TrainJobResult } from './jobs/train-job.ts';
@@ -30,6 +31,7 @@ export interface JobTypes {
   embed: JobSpec<EmbedJobRequest, EmbedJobProgress, EmbedJobResult>;
   project: JobSpec<ProjectJobRequest, ProjectJobProgress, ProjectJobResult>;
   'export-encoder': JobSpec<ExportEncoderJobRequest, never, ExportEncoderJobResult>;
+  'neighbour-graph': JobSpec<GraphJobRequest, GraphJobProgress, GraphJobResult>;
 }
 
 export type JobKind = keyof JobTypes & string;

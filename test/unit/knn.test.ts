@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CosineIndex, selectTopK } from '../../main/services/explorer/cosine-index.ts';
 import { findDuplicateRows, findOutlierRows } from '../../main/services/explorer/neighbour-graph.ts';
+import { selectBackend } from '../../worker/backend.ts';
+import { knnGraph } from '../../worker/jobs/explorer-knn-graph.ts';
 import { createRng } from '../../worker/simclr/rng.ts';
+
+const tf = (await selectBackend('wasm', () => {})).tf;
 
 function randomMatrix(rows: number, dim: number, seed: number): Float32Array {
   const rng = createRng(seed);
@@ -78,11 +82,12 @@ test('duplicates: exactly the pairs above the threshold, most similar first; bou
     if (s >= threshold) reference.push({ a, b, s });
   }
   reference.sort((x, y) => y.s - x.s);
-  const all = await findDuplicateRows(index, threshold, 100);
+  const graph = await knnGraph(tf, index.unit, rows, dim, 8, { blockRows: 7 });
+  const all = findDuplicateRows(graph, threshold, 100);
   assert.deepEqual(all.pairs.map((p) => [p.a, p.b]), reference.map((r) => [r.a, r.b]));
   assert.ok(reference.length >= 3);
   assert.equal(all.truncated, false);
-  const one = await findDuplicateRows(index, threshold, 1);
+  const one = findDuplicateRows(graph, threshold, 1);
   assert.deepEqual(one.pairs.map((p) => [p.a, p.b]), [[7, 90]]);
   assert.equal(one.truncated, true);
 });
@@ -97,8 +102,31 @@ test('outliers: the rows whose k-th neighbour is least similar, checked by brute
     const sims = Array.from({ length: rows }, (_, j) => (j === i ? -Infinity : cosine64(data, dim, j, data.subarray(i * dim, (i + 1) * dim)))).sort((x, y) => y - x);
     return { row: i, s: sims[k - 1]! };
   }).sort((x, y) => x.s - y.s);
-  const got = await findOutlierRows(index, k, 5);
+  const got = findOutlierRows(await knnGraph(tf, index.unit, rows, dim, 6, { blockRows: 13 }), k, 5);
   assert.deepEqual(got.map((o) => o.row), kth.slice(0, 5).map((r) => r.row));
   got.forEach((o, j) => assert.ok(Math.abs(o.kthSimilarity - kth[j]!.s) < 1e-5));
-  assert.deepEqual(await findOutlierRows(CosineIndex.build(Float32Array.of(1, 2), 1, 2), 3, 5), []);
+  assert.deepEqual(findOutlierRows(await knnGraph(tf, CosineIndex.build(Float32Array.of(1, 2), 1, 2).unit, 1, 2, 3), 3, 5), []);
+});
+
+test('the k-NN graph (wasm matMul + topk in blocks) equals a float64 brute force, self excluded', async () => {
+  const rows = 70;
+  const dim = 20;
+  const data = randomMatrix(rows, dim, 31);
+  const index = CosineIndex.build(data, rows, dim);
+  const graph = await knnGraph(tf, index.unit, rows, dim, 5, { blockRows: 16 });
+  assert.equal(graph.k, 5);
+  for (let i = 0; i < rows; i++) {
+    const reference = Array.from({ length: rows }, (_, j) => ({ j, s: j === i ? -Infinity : cosine64(data, dim, j, data.subarray(i * dim, (i + 1) * dim)) }))
+      .sort((a, b) => b.s - a.s)
+      .slice(0, 5);
+    assert.deepEqual(Array.from(graph.indices.subarray(i * 5, i * 5 + 5)), reference.map((r) => r.j), `row ${i}`);
+    reference.forEach((r, j) => assert.ok(Math.abs(graph.similarities[i * 5 + j]! - r.s) < 1e-5));
+  }
+  // k is clamped to N − 1; one row has no neighbours; exact duplicates do not leave the row in its own list.
+  const twins = await knnGraph(tf, CosineIndex.build(Float32Array.of(1, 0, 1, 0, 1, 0), 3, 2).unit, 3, 2, 10);
+  assert.equal(twins.k, 2);
+  for (let i = 0; i < 3; i++) assert.ok(!Array.from(twins.indices.subarray(i * 2, i * 2 + 2)).includes(i));
+  const cancelled = new AbortController();
+  cancelled.abort();
+  await assert.rejects(knnGraph(tf, index.unit, rows, dim, 5, { signal: cancelled.signal }), { name: 'AbortError' });
 });

@@ -26,4 +26,5 @@ export const jobHandlers: { readonly [K in JobKind]: () => Promise<JobHandler<K>
   embed: () => import('./embed-job.ts').then((m) => m.embedJob),
   project: () => import('./project-job.ts').then((m) => m.projectJob),
   'export-encoder': () => import('./explorer-export-encoder-job.ts').then((m) => m.exportEncoderJob),
+  'neighbour-graph': () => import('./explorer-graph-job.ts').then((m) => m.graphJob),
 };

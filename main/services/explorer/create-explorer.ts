@@ -35,6 +35,7 @@ export async function createExplorer(options: CreateExplorerOptions): Promise<Ex
     runs,
     embed: (request, { onProgress, signal }) => host.run('embed', request, { onProgress, signal }),
     project: (request, { onProgress }) => host.run('project', request, { onProgress }),
+    graph: (request, { onProgress }) => host.run('neighbour-graph', request, { onProgress }),
     onEmbeddingProgress: options.onEmbeddingProgress,
     onProjectionProgress: options.onProjectionProgress,
   });

@@ -9,6 +9,7 @@ import { exportEmbeddings, exportNeighbours, exportProjection, exportSelection, 
 import type { ExplorerService } from './explorer-service.ts';
 import { prepareEmptyFolder } from './export-targets.ts';
 import { evaluateLabels } from './label-accuracy.ts';
+import { GRAPH_K } from './neighbour-graph.ts';
 import { type ExplorerRuns, resolveEncoder } from './run-encoder.ts';
 
 const methods = [
@@ -80,7 +81,8 @@ export function createExplorerApi({ service, runs, exportEncoder }: ExplorerApiD
       return exportEmbeddings(await exportContext(setId), format, path);
     },
     async exportNeighbours({ setId, k = 10, format, path }) {
-      return exportNeighbours(await exportContext(setId), k, format, path);
+      const ctx = await exportContext(setId);
+      return exportNeighbours(ctx, k, format, path, k <= GRAPH_K ? await service.graph(setId) : undefined);
     },
     async exportSelection(input) {
       const target = 'copyTo' in input ? { copyTo: input.copyTo } : { csv: input.path };

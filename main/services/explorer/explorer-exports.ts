@@ -9,6 +9,8 @@ import type { ExportResult, Projection } from '../../api/contract.ts';
 import { csvField, writePathsCsv } from '../../../worker/export/csv.ts';
 import { writeNpyFloat32 } from '../../../worker/export/npy.ts';
 import { writeFileAtomic } from '../../../worker/files.ts';
+import type { KnnGraph } from '../../../worker/jobs/explorer-knn-graph.ts';
+import type { ScoredRow } from './cosine-index.ts';
 import type { EmbeddingFiles } from './embedding-files.ts';
 import { ExplorerError } from './explorer-errors.ts';
 import { checkFileTarget, prepareEmptyFolder } from './export-targets.ts';
@@ -49,12 +51,18 @@ export async function exportEmbeddings(ctx: ExportContext, format: 'npy' | 'csv'
 }
 
 /** The k nearest neighbours of every image: CSV (path,rank,neighbour,similarity) or JSON [{path, neighbours:[{path, similarity}]}]. */
-export async function exportNeighbours(ctx: ExportContext, k: number, format: 'csv' | 'json', target: string): Promise<ExportResult> {
+export async function exportNeighbours(ctx: ExportContext, k: number, format: 'csv' | 'json', target: string, graph?: KnnGraph): Promise<ExportResult> {
   const file = await checkFileTarget(target);
   const { loaded } = ctx;
+  // From the set's k-NN graph when it holds enough neighbours (no pass over all pairs), else one query per image.
+  const fromGraph = graph && (k <= graph.k || graph.k === graph.rows - 1);
+  const neighboursOf = (p: number): ScoredRow[] =>
+    fromGraph
+      ? Array.from({ length: Math.min(k, graph.k) }, (_, j) => ({ row: graph.indices[p * graph.k + j]!, similarity: graph.similarities[p * graph.k + j]! }))
+      : loaded.index.neighboursOfRow(p, k);
   const lists: { path: string; neighbours: { path: string; similarity: number }[] }[] = [];
   for (let p = 0; p < loaded.rows.length; p++) {
-    const neighbours = loaded.index.neighboursOfRow(p, k).map((n) => ({ path: absolute(ctx, loaded.rows[n.row]!.relPath), similarity: n.similarity }));
+    const neighbours = neighboursOf(p).map((n) => ({ path: absolute(ctx, loaded.rows[n.row]!.relPath), similarity: n.similarity }));
     lists.push({ path: absolute(ctx, loaded.rows[p]!.relPath), neighbours });
     if (p % 256 === 255) await new Promise<void>((resolve) => setImmediate(resolve));
   }

@@ -20,6 +20,7 @@ import type {
   ProjectionProgress,
 } from '../../api/contract.ts';
 import type { Db } from '../../db/open.ts';
+import type { GraphJobProgress, GraphJobRequest, GraphJobResult } from '../../../worker/jobs/explorer-graph-job.ts';
 import type { ProjectJobProgress, ProjectJobRequest, ProjectJobResult } from '../../../worker/jobs/project-job.ts';
 import { pca2d } from '../../../worker/projection/pca.ts';
 import { scaleToUnitBox } from '../../../worker/projection/scale.ts';
@@ -29,7 +30,7 @@ import { EmbeddingFiles } from './embedding-files.ts';
 import { CancelledError, ExplorerError } from './explorer-errors.ts';
 import type { ScoredRow } from './cosine-index.ts';
 import { type LoadedSet, loadSet } from './loaded-set.ts';
-import { findDuplicateRows, findOutlierRows } from './neighbour-graph.ts';
+import { findDuplicateRows, findOutlierRows, GRAPH_K } from './neighbour-graph.ts';
 import { type ExplorerRuns, resolveEncoder } from './run-encoder.ts';
 
 /** Above this many points UMAP is refused (bench/explorer-umap.ts: ~40 CPU-s for 10k × 128 with umap-js). */
@@ -42,15 +43,20 @@ export interface ProjectRunner {
   (request: ProjectJobRequest, options: { onProgress: (p: ProjectJobProgress) => void }): Promise<ProjectJobResult>;
 }
 
+export interface GraphRunner {
+  (request: GraphJobRequest, options: { onProgress: (p: GraphJobProgress) => void }): Promise<GraphJobResult>;
+}
+
 export interface ExplorerServiceOptions {
   readonly db: Db;
   readonly dataDir: string;
   /** The shared pixel cache (decoded sources), the one training fills. */
   readonly pixelCacheDir: string;
   readonly runs: ExplorerRuns;
-  /** The worker's 'embed' and 'project' jobs. */
+  /** The worker's 'embed', 'project' and 'neighbour-graph' jobs. */
   readonly embed: EmbedRunner;
   readonly project: ProjectRunner;
+  readonly graph: GraphRunner;
   readonly onEmbeddingProgress?: (progress: EmbeddingProgress) => void;
   readonly onProjectionProgress?: (progress: ProjectionProgress) => void;
 }
@@ -66,6 +72,8 @@ export class ExplorerService {
   readonly #loaded = new Map<number, Promise<LoadedSet>>();
   /** Projections by set id → "method:seed", valid for the loaded set they were made from. */
   readonly #projections = new Map<number, Map<string, Promise<Projection>>>();
+  /** k-NN graphs (GRAPH_K neighbours per image) by set id, for the loaded generation. */
+  readonly #graphs = new Map<number, Promise<GraphJobResult>>();
 
   constructor(options: ExplorerServiceOptions) {
     this.#options = options;
@@ -83,6 +91,7 @@ export class ExplorerService {
   invalidate(): void {
     this.#loaded.clear();
     this.#projections.clear();
+    this.#graphs.clear();
   }
 
   async compute(runId: number, encoder: EmbeddingEncoderKind, checkpoint: CheckpointChoice): Promise<EmbeddingSetSummary> {
@@ -201,9 +210,22 @@ export class ExplorerService {
     }
   }
 
+  /** The set's k-NN graph (GRAPH_K per image), computed once in the worker and kept with the loaded set. */
+  graph(setId: number): Promise<GraphJobResult> {
+    let made = this.#graphs.get(setId);
+    if (!made) {
+      made = this.loaded(setId).then(({ index }) =>
+        this.#options.graph({ data: Float32Array.from(index.unit), rows: index.rows, dim: index.dim, k: GRAPH_K }, { onProgress: () => {} }),
+      );
+      this.#graphs.set(setId, made);
+      made.catch(() => this.#graphs.delete(setId));
+    }
+    return made;
+  }
+
   async duplicates(setId: number, threshold: number, limit: number): Promise<DuplicateList> {
     const loaded = await this.loaded(setId);
-    const found = await findDuplicateRows(loaded.index, threshold, limit);
+    const found = findDuplicateRows(await this.graph(setId), threshold, limit);
     return {
       threshold,
       truncated: found.truncated,
@@ -213,7 +235,7 @@ export class ExplorerService {
 
   async outliers(setId: number, count: number, k: number): Promise<Outlier[]> {
     const loaded = await this.loaded(setId);
-    return (await findOutlierRows(loaded.index, k, count)).map((o) => ({ ...this.#ref(loaded, o.row), kthSimilarity: o.kthSimilarity }));
+    return findOutlierRows(await this.graph(setId), k, count).map((o) => ({ ...this.#ref(loaded, o.row), kthSimilarity: o.kthSimilarity }));
   }
 
   /** PCA in main (a fraction of a second), UMAP in the worker; cached per set generation, method and seed. */
@@ -280,6 +302,7 @@ export class ExplorerService {
   #forget(setId: number): void {
     this.#loaded.delete(setId);
     this.#projections.delete(setId);
+    this.#graphs.delete(setId);
   }
 
   #ref(loaded: LoadedSet, position: number): ExplorerImageRef {
