@@ -1,7 +1,7 @@
 // Composes the services behind the API contract: one data directory, one SQLite
 // catalogue, the library and the thumbnails. Electron, the web server, the CLI and the
 // tests all create a Studio the same way and talk to it through `api` and `events`.
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EventName, LibraryApi, StudioApi, StudioEvents } from '../api/contract.ts';
 import { openDatabase, type Db } from '../db/open.ts';
@@ -62,6 +62,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   let thumbnails: ThumbnailService | undefined;
   const library = new LibraryService(catalogue, tasks, {
     ...options.library,
+    excludedFolders: [await realpath(dataDir)],
     onProgress: (progress) => events.emit('scanProgress', progress),
     onDatasetsChanged: () => events.emit('datasetsChanged', {}),
     onScanFinished: (datasetId) => {

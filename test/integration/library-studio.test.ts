@@ -161,3 +161,21 @@ describe('start-up', () => {
     }
   });
 });
+
+describe('the data folder inside a dataset', () => {
+  test('is never scanned: adding a parent of it does not catalogue thumbnails or the database', async () => {
+    const home = path.join(tmp.path, 'home');
+    await writeLabelledFolder(home, { classes: { pictures: 2 } });
+    const studio = await createStudio({ dataDir: path.join(home, 'AppData', 'SimCLR Studio'), transport: 'web', thumbnailsAfterScan: false });
+    try {
+      const first = await studio.api.addDataset({ path: home });
+      await studio.thumbnails.thumbnailFile(first.datasetId, 'pictures/pictures-0.png'); // puts a .webp in the data folder
+      const again = await studio.api.rescanDataset({ datasetId: first.datasetId });
+      assert.equal(again.images, 2);
+      assert.equal(again.added, 0);
+      assert.deepEqual(again.skipped, []);
+    } finally {
+      await studio.close();
+    }
+  });
+});

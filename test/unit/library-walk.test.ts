@@ -64,6 +64,6 @@ describe('listFolder', () => {
     await writeImage(path.join(root, 'x.png'));
     const controller = new AbortController();
     controller.abort();
-    await assert.rejects(listFolder(root, controller.signal), { name: 'AbortError' });
+    await assert.rejects(listFolder(root, { signal: controller.signal }), { name: 'AbortError' });
   });
 });

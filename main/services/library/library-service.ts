@@ -22,6 +22,11 @@ export interface LibraryOptions {
   /** Files inspected at once during a scan (default 8: I/O-bound, the thread pool does the decoding). */
   scanConcurrency?: number;
   progressIntervalMs?: number;
+  /**
+   * Real paths of folders never scanned: the app's data folder, so that adding a parent
+   * of it (a home folder) does not catalogue its thumbnails and caches.
+   */
+  excludedFolders?: readonly string[];
   onProgress?: (progress: ScanProgress) => void;
   /** Called whenever the list of datasets or their status/counts change. */
   onDatasetsChanged?: () => void;
@@ -39,12 +44,14 @@ export class LibraryService {
   private readonly options: LibraryOptions;
   private readonly running = new Map<number, RunningScan>();
   private readonly tasks: ImageTasks;
+  private readonly excludedFolders: ReadonlySet<string>;
 
   /** `tasks` does the per-file work (see image-tasks.ts); its owner closes it. */
   constructor(catalogue: Catalogue, tasks: ImageTasks, options: LibraryOptions = {}) {
     this.catalogue = catalogue;
     this.tasks = tasks;
     this.options = options;
+    this.excludedFolders = new Set(options.excludedFolders ?? []);
   }
 
   /**
@@ -165,6 +172,7 @@ export class LibraryService {
         maxPixels: this.options.maxPixels ?? DEFAULT_MAX_PIXELS,
         concurrency: this.options.scanConcurrency ?? 8,
         tasks: this.tasks,
+        excludedFolders: this.excludedFolders,
         progressIntervalMs: this.options.progressIntervalMs,
         onProgress: this.options.onProgress,
         signal,

@@ -22,6 +22,8 @@ export interface ScanOptions {
   /** Reads and checks each new or changed file (in a worker thread, normally). */
   tasks: ImageTasks;
   signal?: AbortSignal;
+  /** Real paths of folders never listed (the app's data folder). */
+  excludedFolders?: ReadonlySet<string>;
   onProgress?: (progress: ScanProgress) => void;
   /** Minimum time between progress callbacks (the last one is always delivered). */
   progressIntervalMs?: number;
@@ -44,7 +46,7 @@ export async function scanDataset(catalogue: Catalogue, dataset: { id: number; r
   progress.flush(snapshot('listing'));
   let entries;
   try {
-    entries = await listFolder(dataset.root, signal);
+    entries = await listFolder(dataset.root, { signal, excludedFolders: options.excludedFolders });
   } catch (error) {
     if (signal?.aborted) return finish(true);
     throw error;

@@ -52,7 +52,14 @@ const STAT_BATCH = 64;
  * RootUnavailableError if the root itself cannot be listed; problems below the root
  * become ListedProblem entries.
  */
-export async function listFolder(rootReal: string, signal?: AbortSignal): Promise<ListedEntry[]> {
+export interface ListOptions {
+  signal?: AbortSignal;
+  /** Real paths of folders passed over silently (the app's own data folder, if inside a dataset). */
+  excludedFolders?: ReadonlySet<string>;
+}
+
+export async function listFolder(rootReal: string, options: ListOptions = {}): Promise<ListedEntry[]> {
+  const { signal, excludedFolders } = options;
   const out: ListedEntry[] = [];
   const seenFolders = new Set<string>();
   const seenFiles = new Map<string, string>(); // dev:ino → first relPath
@@ -115,7 +122,7 @@ export async function listFolder(rootReal: string, signal?: AbortSignal): Promis
   ): Promise<Classified | null> {
     const absPath = path.join(folder, entry.name);
     if (entry.isDirectory()) {
-      if (isIgnoredFolder(entry.name)) return null;
+      if (isIgnoredFolder(entry.name) || excludedFolders?.has(absPath)) return null;
       const info = await lstat(absPath).catch(() => null);
       return info ? { kind: 'folder', absPath, info } : null;
     }
