@@ -14,10 +14,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BACKENDS } from './simclr/config.ts';
 import { registerWasmTrainingKernels } from './kernels/index.ts';
+import type { Tf } from './kernels/types.ts';
 
 export type BackendPreference = (typeof BACKENDS)[number];
 export type BackendName = Exclude<BackendPreference, 'auto'>;
-export type Tf = typeof tf;
+/** The type of the project's one `@tensorflow/tfjs` namespace. */
+export type { Tf };
 
 export interface BackendChoice {
   /** The backend that tf now runs on. */
