@@ -15,14 +15,6 @@ import { createMainWindow } from './window.ts';
 // Privileged schemes must be registered before the app is ready.
 registerSchemes();
 
-/**
- * What to say before quitting, or null when nothing is running. A hook: the studio will
- * report running scans and training here; until it does, quitting needs no confirmation.
- */
-function busyReason(): string | null {
-  return null;
-}
-
 async function start(): Promise<void> {
   // __dirname is the bundle's folder (dist/electron): build-electron.ts emits CommonJS.
   const paths = appPaths({ bundleDir: __dirname, isPackaged: app.isPackaged, resourcesPath: process.resourcesPath });
@@ -40,7 +32,8 @@ async function start(): Promise<void> {
 
   let quitConfirmed = false;
   window.on('close', (event) => {
-    const reason = training.busyReason() ?? busyReason();
+    // Only a running (or queued, or paused) training run asks first; a scan just stops.
+    const reason = training.busyReason();
     if (quitConfirmed || reason === null) return;
     event.preventDefault();
     void confirmQuit(window, reason).then((quit) => {
