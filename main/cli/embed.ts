@@ -2,6 +2,7 @@
 // Writes the representations h (paper §4.2: h, not z, is the better representation) of
 // every usable image of <folder> with the run's encoder (its last checkpoint) to F.npy
 // (float32, N×D) and the image paths, in the same order, to F.csv (index,path,label).
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { defaultDataDir } from '../data-dir.ts';
 import { selectBackend } from '../../worker/backend.ts';
@@ -81,6 +82,9 @@ export async function run(argv: string[]): Promise<number> {
       },
     });
     progress.done();
+    await fs.mkdir(path.dirname(out), { recursive: true }).catch((error: unknown) => {
+      throw new CliError(`cannot create the folder of --out ${out}: ${(error as Error).message}`);
+    });
     await writeNpyFloat32(out, h.data, [h.rows, h.cols]);
     await writePathsCsv(csv, h.indices.map((i) => ({ path: dataset.images[i]!.file.path, label: dataset.images[i]!.file.label })));
     log(`wrote ${h.rows}×${h.cols} embeddings to ${out} and their paths to ${csv}`);

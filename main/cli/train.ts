@@ -162,6 +162,9 @@ export async function run(argv: string[]): Promise<number> {
   const given = flagsToConfig(values);
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
+  const runDirStat = await fs.stat(runDir).catch(() => undefined);
+  if (runDirStat && !runDirStat.isDirectory()) throw new CliError(`--run-dir ${runDir} is a file, not a folder`);
+
   // The checkpoint first: --resume takes the settings not given from it.
   const lastPath = lastCheckpointPath(runDir);
   let checkpoint: Checkpoint | undefined;

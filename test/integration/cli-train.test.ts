@@ -71,7 +71,7 @@ describe('train → embed → eval', () => {
   });
 
   test('embed writes N×D float32 .npy and the paths in the same order', async () => {
-    const out = path.join(tmp.path, 'h.npy');
+    const out = path.join(tmp.path, 'exports', 'new folder', 'h.npy'); // created by embed
     const r = await cli('embed', testFolder, '--run-dir', runDir, '--out', out, '--json');
     assert.equal(r.code, 0, r.stderr);
     const summary = lastJson(r);
@@ -83,7 +83,7 @@ describe('train → embed → eval', () => {
     const dim = Number(/\(6, (\d+)\)/.exec(header)![1]);
     assert.equal(dim, summary.dim);
     assert.equal(bytes.length - 10 - headerLength, 6 * dim * 4);
-    const csv = (await fs.readFile(path.join(tmp.path, 'h.csv'), 'utf8')).trim().split('\n');
+    const csv = (await fs.readFile(path.join(tmp.path, 'exports', 'new folder', 'h.csv'), 'utf8')).trim().split('\n');
     assert.equal(csv[0], 'index,path,label');
     assert.equal(csv.length, 7);
     assert.match(csv[1]!, /^0,.*blue.*,blue$/);
@@ -117,6 +117,17 @@ describe('train → embed → eval', () => {
 });
 
 describe('bad input', () => {
+  test('a run directory that is a file, and a missing folder', async () => {
+    const file = path.join(tmp.path, 'a-file');
+    await fs.writeFile(file, 'x');
+    const r = await cli('train', train, '--run-dir', file, ...TINY);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /--run-dir .*a-file is a file, not a folder/);
+    const missing = await cli('train', path.join(tmp.path, 'nowhere'), '--run-dir', path.join(tmp.path, 'r-m'), ...TINY);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /folder not found: .*nowhere/);
+  });
+
   test('an empty folder', async () => {
     const empty = path.join(tmp.path, 'empty');
     await fs.mkdir(empty);
