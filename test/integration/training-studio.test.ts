@@ -206,6 +206,21 @@ describe('training from the app', () => {
     assert.ok(!statuses.some((s) => s.runId === runB.id && s.status === 'running'));
   });
 
+  test('a run paused while queued starts paused and waits for resume', async () => {
+    const a = await studio.api.createExperiment({ datasetId, name: 'first in line', config: { ...TINY, epochs: 1 } as Record<string, unknown> });
+    const b = await studio.api.createExperiment({ datasetId, name: 'paused in line', config: { ...TINY, epochs: 1 } as Record<string, unknown> });
+    const runA = await studio.api.startRun({ experimentId: a.id });
+    const runB = await studio.api.startRun({ experimentId: b.id });
+    assert.equal((await studio.api.pauseRun({ runId: runB.id })).status, 'paused');
+    await waitForStatus(runA.id, 'done');
+    await new Promise((r) => setTimeout(r, 500));
+    const held = (await studio.api.getExperiment({ experimentId: b.id })).runs[0]!;
+    assert.equal(held.status, 'paused');
+    assert.equal(held.step, 0, 'no step while paused');
+    assert.equal((await studio.api.resumeRun({ runId: runB.id })).status, 'running');
+    await waitForStatus(runB.id, 'done');
+  });
+
   test('refused before queueing: fewer than two images, a missing folder, a batch larger than the dataset', async () => {
     const one = await addFolder('one', { x: 1 });
     const e1 = await studio.api.createExperiment({ datasetId: one.id, name: 'one image', config: { ...TINY, batchSize: 2 } as Record<string, unknown> });

@@ -121,12 +121,14 @@ export class TrainingService {
       {
         jobId,
         onStart: () => {
-          const current = this.#o.store.run(row.id);
+          const pausedWhileQueued = this.#o.store.run(row.id)?.status === 'paused';
           this.#o.store.markStarted(row.id, this.#o.host.ready?.backend ?? 'unknown');
-          relay.running();
-          // Paused while still queued: it starts paused (the host forwards the pause).
-          if (current?.status === 'paused') this.#o.store.setStatus(row.id, 'paused');
-          else this.#emitStatus(row.id, experimentId, 'running', null);
+          // Paused while still queued: it starts paused (the host forwards the pause) and its clock waits.
+          if (pausedWhileQueued) this.#o.store.setStatus(row.id, 'paused');
+          else {
+            relay.running();
+            this.#emitStatus(row.id, experimentId, 'running', null);
+          }
         },
         onProgress: (p) => relay.accept(p),
       },
