@@ -123,6 +123,8 @@ export async function buildElectron(options: BuildElectronOptions): Promise<stri
     target: 'es2023',
   };
   const built: string[] = [];
+  // A full build starts clean, so no bundle of a worker that is gone gets packaged.
+  if (!options.only) await fs.rm(outDir, { recursive: true, force: true });
 
   if (wanted.includes('preload')) {
     await esbuild.build({
