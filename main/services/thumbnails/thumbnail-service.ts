@@ -89,7 +89,7 @@ export class ThumbnailService {
     }
     const image = this.source.image(datasetId, relPath);
     if (!image) throw new ThumbnailError('not-found', `'${relPath}' is not a usable image of this dataset.`);
-    return { path: await this.ensure(image, absPath), contentType: THUMBNAIL_CONTENT_TYPE };
+    return { path: (await this.ensure(image, absPath)).path, contentType: THUMBNAIL_CONTENT_TYPE };
   }
 
   /**
@@ -114,7 +114,7 @@ export class ThumbnailService {
           async (image) => {
             try {
               const absPath = await resolveInsideDataset(root, image.relPath);
-              if (await this.ensure(image, absPath, true)) made++;
+              if ((await this.ensure(image, absPath)).made) made++;
             } catch {
               // One bad or vanished file must not stop the others; lazy requests report it.
             }
@@ -139,20 +139,20 @@ export class ThumbnailService {
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
-  /** Returns the cached path, making the file if needed (`reportMade`: resolve true only if made now). */
-  private async ensure(image: ImageRecord, absPath: string): Promise<string>;
-  private async ensure(image: ImageRecord, absPath: string, reportMade: true): Promise<boolean>;
-  private async ensure(image: ImageRecord, absPath: string, reportMade = false): Promise<string | boolean> {
+  /** The cached thumbnail's path, made now if missing (`made` tells which). */
+  private async ensure(image: ImageRecord, absPath: string): Promise<{ path: string; made: boolean }> {
     const out = thumbnailPath(this.cacheDir, image.contentHash, this.size);
     const cached = await stat(out).catch(() => null);
-    if (cached && cached.size > 0) return reportMade ? false : out;
-    let job = this.inFlight.get(out);
-    if (!job) {
-      job = this.make(image, absPath, out).finally(() => this.inFlight.delete(out));
-      this.inFlight.set(out, job);
+    if (cached && cached.size > 0) return { path: out, made: false };
+    const running = this.inFlight.get(out);
+    if (running) {
+      await running; // someone else is making it: wait, do not make it twice
+      return { path: out, made: false };
     }
+    const job = this.make(image, absPath, out).finally(() => this.inFlight.delete(out));
+    this.inFlight.set(out, job);
     await job;
-    return reportMade ? true : out;
+    return { path: out, made: true };
   }
 
   private async make(image: ImageRecord, absPath: string, out: string): Promise<void> {
@@ -170,6 +170,7 @@ export class ThumbnailService {
     try {
       await this.tasks.thumbnail({ absPath, out, size: this.size, maxPixels: image.width * image.height + 1, format: image.format });
     } catch (error) {
+      this.shards.delete(shard); // the cache folder may have been deleted under us: re-create next time
       throw new ThumbnailError('unreadable', `Could not make a thumbnail of '${image.relPath}': ${(error as Error).message}`);
     }
   }
