@@ -9,6 +9,13 @@
 // whole real pipeline runs: sharp decode (grayscale → RGB), pixel cache, augmentations,
 // trainer, embedding, evaluation.
 //
+// Measured (2026-11-29, 2-core shared VM, wasm backend, defaults below: 400 train /
+// 200 test images, ResNet-18 ×0.125 at 16 px, batch 64, 30 epochs = 180 LARS steps,
+// 22 min wall on a busy machine):
+//                          kNN top-1 (k=10)   linear probe
+//   random-init encoder        32.0 %            47.0 %
+//   SimCLR-pretrained          70.5 %            68.0 %      (chance 10 %)
+//
 //   apt-get install dataset-fashion-mnist
 //   node_modules/.bin/node bench/quality-knn.ts [--train-per-class 40] [--test-per-class 20]
 //       [--epochs 30] [--image-size 16] [--width 0.125] [--batch-size 64] [--k 10]
