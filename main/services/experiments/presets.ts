@@ -6,8 +6,11 @@
 // bounded by memory and by the number of images; small images (CIFAR-like) train at
 // 32 px with colour-jitter strength 0.5 and no blur (paper App. B.9); τ = 0.5 suits
 // small datasets (0.1–0.2 at ImageNet scale); LARS with lr = 0.075·√B for small batches.
-// The speed table is a rough guide measured on this project's engine (bench/), used only
-// to size epochs and to estimate time; the UI shows it as an estimate.
+// The speed table is a rough guide, used only to size epochs and to estimate time (the
+// UI shows it as an estimate; the live ETA comes from the run itself). wasm is anchored
+// on bench/training-app-throughput.ts: 4.3 images/s at 32 px, width 0.25, batch 16 on a
+// 2-core machine shared with ~17 other busy processes, so ~10 on an idle laptop; the
+// other rows are guesses scaled from it.
 import type { BackendKind, Preset, PresetId } from '../../api/contract-experiments.ts';
 import { resolveTrainConfig, SMALL_IMAGE_MAX, type TrainConfigInput } from '../../../worker/simclr/config.ts';
 
@@ -21,7 +24,7 @@ export interface DatasetShape {
  * Rough training speed of ResNet-18 at width 0.25 and 32 px, in images per second, by
  * backend. Other sizes scale with pixels × width² (convolution cost).
  */
-const BASE_IMAGES_PER_SECOND: Record<BackendKind | 'gpu', number> = { gpu: 1500, tensorflow: 120, wasm: 25, cpu: 0.5 };
+const BASE_IMAGES_PER_SECOND: Record<BackendKind | 'gpu', number> = { gpu: 1000, tensorflow: 40, wasm: 10, cpu: 0.2 };
 
 /** Memory we let one batch's activations use, by backend (the wasm heap is at most 4 GB; a laptop has a few GB free). */
 const MEMORY_BUDGET_MB: Record<BackendKind | 'gpu', number> = { gpu: 6000, tensorflow: 3000, wasm: 1500, cpu: 1500 };
