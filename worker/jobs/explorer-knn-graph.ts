@@ -1,11 +1,12 @@
 // The k-nearest-neighbour graph of an embedding set by exact cosine similarity, on the
 // compute backend: blocks of B rows against all N as one matrix product
-// U_block [B, D] · Uᵀ [D, N] → S [B, N], then top-(k+1) per row (the row itself is
-// dropped). Reading U once per block of B queries instead of once per query makes it
-// compute-bound: measured ≈ 7× faster than one matrix-vector product per row in JS
-// (0.65 vs 4.4 ms CPU per row at 20k × 128). Memory: B·N floats per block + the graph.
+// U_block [B, D] · Uᵀ [D, N] → S [B, N], then the top k of each row except the row
+// itself. Reading U once per block of B queries instead of once per query makes it
+// compute-bound (XNNPACK GEMM): see bench/explorer-graph.ts. Memory: U and Uᵀ as
+// tensors, B·N floats per block, and the graph.
 // Cancellable between blocks. Rows must be unit vectors (the explorer's index).
 import type * as tf from '@tensorflow/tfjs';
+import { selectTopK } from '../../main/services/explorer/cosine-index.ts';
 
 export interface KnnGraph {
   readonly rows: number;
@@ -32,33 +33,28 @@ export async function knnGraph(tfjs: typeof tf, unit: Float32Array, rows: number
   // Keep a block's score matrix near 64 MB: B·N·4 bytes.
   const blockRows = options.blockRows ?? Math.max(16, Math.min(1024, Math.floor((16 * 1024 * 1024) / rows)));
   const all = tfjs.tensor2d(unit, [rows, dim]); // [N, D]
+  // Uᵀ once: matMul with transposeB is ~8× slower on wasm (measured: 2.0 s vs 0.25 s CPU for 1024 × 128 × 10k).
+  const allT = tfjs.transpose(all); // [D, N]
   try {
     for (let start = 0; start < rows; start += blockRows) {
       options.signal?.throwIfAborted();
       const b = Math.min(blockRows, rows - start);
-      const top = tfjs.tidy(() => {
-        const block = tfjs.slice(all, [start, 0], [b, dim]); // [B, D]
-        const scores = tfjs.matMul(block, all, false, true); // [B, N]
-        return tfjs.topk(scores, kk + 1); // values, indices: [B, k+1]
-      });
-      const [values, found] = await Promise.all([top.values.data() as Promise<Float32Array>, top.indices.data() as Promise<Int32Array>]);
-      tfjs.dispose([top.values, top.indices]);
+      const scores = tfjs.tidy(() => tfjs.matMul(tfjs.slice(all, [start, 0], [b, dim]), allT)); // [B, D]·[D, N] → [B, N]
+      const values = (await scores.data()) as Float32Array;
+      scores.dispose();
+      // Top-k in JS (one pass with rejection) is ~3× cheaper than tf.topk here, and leaves the row itself out by index.
       for (let i = 0; i < b; i++) {
         const self = start + i;
-        let out = self * kk;
-        for (let j = 0; j <= kk && out < (self + 1) * kk; j++) {
-          const n = found[i * (kk + 1) + j]!;
-          if (n === self) continue; // the row itself (wherever ties put it)
-          indices[out] = n;
-          similarities[out] = values[i * (kk + 1) + j]!;
-          out++;
-        }
+        selectTopK(values.subarray(i * rows, (i + 1) * rows), kk, self).forEach((n, j) => {
+          indices[self * kk + j] = n.row;
+          similarities[self * kk + j] = n.similarity;
+        });
       }
       options.onProgress?.(start + b, rows);
       await new Promise<void>((resolve) => setImmediate(resolve)); // let control messages in
     }
   } finally {
-    all.dispose();
+    tfjs.dispose([all, allT]);
   }
   return { rows, k: kk, indices, similarities };
 }
