@@ -48,9 +48,12 @@ test('embedding files read back bit-exact, including -0, NaN payloads, subnormal
   // A file that is not a whole number of rows is refused by name.
   await assert.rejects(files.read(name, 3), /is damaged \(32 bytes is not a whole number of 3-value rows\)/);
   await assert.rejects(files.read('set-9-missing.f32', 4), /is missing: compute the embeddings again/);
-  // Only unreferenced files of the app's own pattern are removed.
+  // Only unreferenced files of the app's own pattern are removed, and only old ones
+  // (another process may be about to commit a fresh one).
   await fs.writeFile(path.join(files.dir, 'notes.txt'), 'mine');
   await files.removeUnreferenced(new Set());
+  assert.deepEqual((await fs.readdir(files.dir)).sort(), ['notes.txt', name].sort());
+  await files.removeUnreferenced(new Set(), 0);
   assert.deepEqual(await fs.readdir(files.dir), ['notes.txt']);
 });
 

@@ -53,11 +53,18 @@ export class EmbeddingFiles {
     await fs.rm(path.join(this.dir, name), { force: true });
   }
 
-  /** At startup only (no set is being written): deletes the app's own files no set references. */
-  async removeUnreferenced(referenced: ReadonlySet<string>): Promise<void> {
+  /**
+   * At startup: deletes the app's own files that no set references and that are older
+   * than `minAgeMs` — another process on the same data folder (the app and the CLI) may
+   * be writing a generation it has not committed yet.
+   */
+  async removeUnreferenced(referenced: ReadonlySet<string>, minAgeMs = 60 * 60 * 1000): Promise<void> {
     const names = await fs.readdir(this.dir).catch(() => [] as string[]);
     for (const name of names) {
-      if (/^set-\d+-.+\.f32$/.test(name) && !referenced.has(name)) await fs.rm(path.join(this.dir, name), { force: true });
+      if (!/^set-\d+-.+\.f32$/.test(name) || referenced.has(name)) continue;
+      const file = path.join(this.dir, name);
+      const stat = await fs.stat(file).catch(() => undefined);
+      if (stat && Date.now() - stat.mtimeMs >= minAgeMs) await fs.rm(file, { force: true });
     }
   }
 }
