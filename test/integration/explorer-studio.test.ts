@@ -128,6 +128,10 @@ describe('explorer through the studio API', () => {
       });
       assert.deepEqual(await studio.api.getProjection({ setId: set.id, method, seed: 5 }), p);
     }
+    // UMAP coordinates are kept on disk beside the set's file (reopening the map is instant).
+    const cached = (await fs.readdir(path.join(studio.dataDir, 'embeddings'))).filter((f) => f.endsWith('.xy'));
+    assert.equal(cached.length, 1);
+    assert.match(cached[0]!, /^set-\d+-.+\.umap-5-[0-9a-f]{16}\.xy$/);
   });
 
   test('duplicates, outliers and label accuracy', async () => {

@@ -55,6 +55,19 @@ test('embedding files read back bit-exact, including -0, NaN payloads, subnormal
   assert.deepEqual((await fs.readdir(files.dir)).sort(), ['notes.txt', name].sort());
   await files.removeUnreferenced(new Set(), 0);
   assert.deepEqual(await fs.readdir(files.dir), ['notes.txt']);
+
+  // Cached projections live and die with their generation.
+  const generation = files.newName(2);
+  await files.write(generation, data);
+  const xyName = files.projectionName(generation, 'umap', 7, 'abcd');
+  const xy = Float32Array.of(0.5, -1, 1, 0.25);
+  await files.writeProjection(xyName, xy);
+  assert.deepEqual(await files.readProjection(xyName, 2), xy);
+  assert.equal(await files.readProjection(xyName, 3), undefined); // another number of points: not this cache
+  await files.removeUnreferenced(new Set([generation]), 0);
+  assert.deepEqual((await fs.readdir(files.dir)).sort(), [generation, xyName, 'notes.txt'].sort());
+  await files.remove(generation);
+  assert.deepEqual(await fs.readdir(files.dir), ['notes.txt']);
 });
 
 test('sets are unique per run, encoder and checkpoint; rows commit together; changed content is stale, never served', () => {

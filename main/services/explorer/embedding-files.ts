@@ -48,9 +48,34 @@ export class EmbeddingFiles {
     return { data, rows: data.length / dim };
   }
 
-  /** Deletes a generation that is no longer referenced (the app's own file). */
+  /**
+   * The cached UMAP coordinates of a generation: named after its file, the seed and a
+   * signature of the rows served (a re-scan that leaves rows out changes it).
+   */
+  projectionName(setFile: string, method: string, seed: number, signature: string): string {
+    return `${setFile.replace(/\.f32$/, '')}.${method}-${seed}-${signature}.xy`;
+  }
+
+  /** [rows, 2] float32, or undefined when absent or of another length. */
+  async readProjection(name: string, rows: number): Promise<Float32Array | undefined> {
+    const bytes = await fs.readFile(path.join(this.dir, name)).catch(() => undefined);
+    if (!bytes || bytes.byteLength !== rows * 2 * 4) return undefined;
+    const xy = new Float32Array(rows * 2);
+    new Uint8Array(xy.buffer).set(bytes);
+    return xy;
+  }
+
+  async writeProjection(name: string, xy: Float32Array): Promise<void> {
+    await this.write(name, xy);
+  }
+
+  /** Deletes a generation that is no longer referenced (the app's own file), with its cached projections. */
   async remove(name: string): Promise<void> {
     await fs.rm(path.join(this.dir, name), { force: true });
+    const prefix = `${name.replace(/\.f32$/, '')}.`;
+    for (const other of await fs.readdir(this.dir).catch(() => [] as string[])) {
+      if (other.startsWith(prefix) && other.endsWith('.xy')) await fs.rm(path.join(this.dir, other), { force: true });
+    }
   }
 
   /**
@@ -60,8 +85,11 @@ export class EmbeddingFiles {
    */
   async removeUnreferenced(referenced: ReadonlySet<string>, minAgeMs = 60 * 60 * 1000): Promise<void> {
     const names = await fs.readdir(this.dir).catch(() => [] as string[]);
+    const live = [...referenced].map((file) => `${file.replace(/\.f32$/, '')}.`);
     for (const name of names) {
-      if (!/^set-\d+-.+\.f32$/.test(name) || referenced.has(name)) continue;
+      const ours = /^set-\d+-.+\.(f32|xy)$/.test(name);
+      const inUse = name.endsWith('.xy') ? live.some((prefix) => name.startsWith(prefix)) : referenced.has(name);
+      if (!ours || inUse) continue;
       const file = path.join(this.dir, name);
       const stat = await fs.stat(file).catch(() => undefined);
       if (stat && Date.now() - stat.mtimeMs >= minAgeMs) await fs.rm(file, { force: true });

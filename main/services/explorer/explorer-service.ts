@@ -5,7 +5,7 @@
 // the worker's jobs), so the service runs the same under Electron, web mode and tests.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type {
   DuplicateList,
   EmbeddingEncoderKind,
@@ -265,12 +265,20 @@ export class ExplorerService {
             `it is limited to ${UMAP_MAX_POINTS.toLocaleString('en')} images: use the PCA map`,
         );
       }
-      // A copy goes to the worker (the index keeps its own); UMAP on unit vectors = on cosine.
-      const result = await this.#options.project(
-        { data: Float32Array.from(index.unit), rows: index.rows, dim: index.dim, method, seed },
-        { onProgress: (p) => this.#options.onProjectionProgress?.({ setId, method, done: p.done, total: p.total }) },
-      );
-      xy = result.coordinates;
+      // UMAP takes minutes on large sets: kept on disk beside the set's file, so reopening is instant.
+      const cacheName = this.files.projectionName(loaded.set.file!, method, seed, rowsSignature(loaded));
+      const cached = await this.files.readProjection(cacheName, index.rows);
+      if (cached) {
+        xy = cached;
+      } else {
+        // A copy goes to the worker (the index keeps its own); UMAP on unit vectors = on cosine.
+        const result = await this.#options.project(
+          { data: Float32Array.from(index.unit), rows: index.rows, dim: index.dim, method, seed },
+          { onProgress: (p) => this.#options.onProjectionProgress?.({ setId, method, done: p.done, total: p.total }) },
+        );
+        xy = result.coordinates;
+        await this.files.writeProjection(cacheName, xy);
+      }
     }
     const labels = [...new Set(loaded.labels.filter((l) => l !== ''))].sort();
     const labelIndex = new Map(labels.map((l, i) => [l, i]));
@@ -313,6 +321,13 @@ export class ExplorerService {
   #neighbour(loaded: LoadedSet, scored: ScoredRow): Neighbour {
     return { ...this.#ref(loaded, scored.row), similarity: scored.similarity };
   }
+}
+
+/** Which rows, in which order, a projection was made of (16 hex digits of a sha256). */
+function rowsSignature(loaded: LoadedSet): string {
+  const hash = createHash('sha256');
+  hash.update(Int32Array.from(loaded.rows.flatMap((r) => [r.imageId, r.row])));
+  return hash.digest('hex').slice(0, 16);
 }
 
 function isCancellation(error: unknown): boolean {
