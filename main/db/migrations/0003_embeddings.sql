@@ -39,3 +39,8 @@ CREATE TABLE embedding_rows (
   PRIMARY KEY (set_id, image_id),
   CHECK ((row IS NULL) = (reason IS NOT NULL))
 ) STRICT;
+
+-- Foreign-key checks when images or datasets are deleted (a re-scan that removed files,
+-- a folder removed from the library) look rows up by these columns.
+CREATE INDEX embedding_rows_by_image ON embedding_rows (image_id);
+CREATE INDEX embedding_sets_by_dataset ON embedding_sets (dataset_id);
