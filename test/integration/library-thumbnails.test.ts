@@ -100,3 +100,21 @@ describe('prefetchDataset', () => {
     assert.equal(files, page.total);
   });
 });
+
+// After prefetchDataset, which counts every file in the cache.
+describe('every accepted format', () => {
+  test('jpeg, png, webp, gif, tiff and avif are catalogued by content and thumbnailed', async () => {
+    const formats = ['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif'] as const;
+    const folder = path.join(tmp.path, 'formats');
+    for (const [i, format] of formats.entries()) await writeImage(path.join(folder, `image-${i}.bin`), { width: 24, height: 12, format, seed: 300 + i });
+    const result = await studio.api.addDataset({ path: folder });
+    assert.deepEqual(result.skipped, []);
+    const page = await studio.api.listImages({ datasetId: result.datasetId, offset: 0, limit: 10 });
+    assert.deepEqual(page.images.map((i) => i.format), [...formats]);
+    for (const image of page.images) {
+      const thumb = await studio.thumbnails.thumbnailFile(result.datasetId, image.relPath);
+      const meta = await sharp(thumb.path).metadata();
+      assert.deepEqual([meta.format, meta.width, meta.height], ['webp', 24, 12], image.format);
+    }
+  });
+});
