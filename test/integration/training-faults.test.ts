@@ -99,6 +99,31 @@ describe('training faults', () => {
     }
   });
 
+  test('a second studio on the same data folder leaves the first one\'s run alone and does not train beside it', async () => {
+    const dataDir = path.join(tmp.path, 'data-shared');
+    const first = await createStudio({ dataDir, transport: 'web', thumbnailsAfterScan: false, trainingBackend: 'wasm', progressIntervalMs: 20 });
+    const second = { studio: undefined as Awaited<ReturnType<typeof createStudio>> | undefined };
+    try {
+      const { datasetId } = await first.api.addDataset({ path: folder });
+      const experiment = await first.api.createExperiment({ datasetId, name: 'owned', config: { ...TINY, epochs: 4 } });
+      const run = await first.api.startRun({ experimentId: experiment.id });
+      await new Promise<void>((resolve) => first.events.on('runProgress', (p) => p.step >= 1 && resolve()));
+      second.studio = await createStudio({ dataDir, transport: 'web', thumbnailsAfterScan: false, trainingBackend: 'wasm' });
+      const seen = (await second.studio.api.getExperiment({ experimentId: experiment.id })).runs[0]!;
+      assert.notEqual(seen.status, 'interrupted', 'the newcomer did not take the live run for a crashed one');
+      await assert.rejects(second.studio.api.startRun({ experimentId: experiment.id }), /Another SimCLR Studio window or process is training from this data folder/);
+      await first.close();
+      // The owner is gone: the second studio takes over and can resume the run.
+      const done = new Promise<RunStatusChange>((resolve) => second.studio!.events.on('runStatusChanged', (s) => s.runId === run.id && (s.status === 'done' || s.status === 'failed') && resolve(s)));
+      const resumed = await second.studio.api.startRun({ experimentId: experiment.id, resume: true });
+      assert.equal(resumed.id, run.id);
+      assert.equal((await done).status, 'done');
+    } finally {
+      await first.close();
+      await second.studio?.close();
+    }
+  });
+
   test('quitting mid-run saves a checkpoint; the next start shows the run interrupted and resumes it', async () => {
     const dataDir = path.join(tmp.path, 'data-quit');
     const first = await createStudio({ dataDir, transport: 'web', thumbnailsAfterScan: false, trainingBackend: 'wasm', progressIntervalMs: 20 });

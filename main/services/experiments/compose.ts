@@ -1,10 +1,12 @@
 // Builds the experiments/training part of the studio: the ONE worker host (shared with
 // the explorer's jobs), the stores, the services and their API, with events wired to the
-// studio's hub. Recovers runs a previous process left unfinished before anything starts.
+// studio's hub. Recovers runs a previous process left unfinished before anything starts
+// (unless another live studio owns this data directory's training).
 import path from 'node:path';
 import type { ExperimentsApi, ExperimentsEvents, WorkerStatus } from '../../api/contract-experiments.ts';
 import type { Db } from '../../db/open.ts';
 import type { BackendPreference } from '../../../worker/backend.ts';
+import { OwnerLock } from '../training/owner-lock.ts';
 import { RunMetricsStore } from '../training/run-metrics-store.ts';
 import type { TrainingDatasets } from '../training/run-images.ts';
 import { TrainingService } from '../training/training-service.ts';
@@ -46,7 +48,9 @@ export function createExperimentsPart(options: ExperimentsPartOptions): Experime
     experimentsDir: path.join(dataDir, 'experiments'),
     onChanged: () => emit('experimentsChanged', {}),
   });
+  let claim: () => boolean = () => false;
   const training = new TrainingService({
+    claimDataDir: () => claim(),
     store,
     metrics,
     experiments,
@@ -60,7 +64,18 @@ export function createExperimentsPart(options: ExperimentsPartOptions): Experime
     },
     ...(options.progressIntervalMs !== undefined ? { progressIntervalMs: options.progressIntervalMs } : {}),
   });
-  training.recoverInterruptedRuns();
+  // Another live studio on this data directory may be training: its runs are not ours to
+  // recover, and we do not train beside it. If it goes away, the next startRun takes over.
+  const lock = new OwnerLock(dataDir);
+  let owner = lock.acquire();
+  if (owner) training.recoverInterruptedRuns();
+  claim = () => {
+    if (!owner && lock.acquire()) {
+      owner = true;
+      training.recoverInterruptedRuns();
+    }
+    return owner;
+  };
   const api = createExperimentsApi({ experiments, training, host, datasets, pixelCacheDir: pixelCacheDir(dataDir) });
   return {
     api,
@@ -70,6 +85,7 @@ export function createExperimentsPart(options: ExperimentsPartOptions): Experime
     async close() {
       await training.close();
       await host.close();
+      lock.release();
     },
   };
 }

@@ -30,6 +30,8 @@ export interface TrainingServiceOptions {
   readonly onStatus: (change: RunStatusChange) => void;
   /** Progress events at most this often (default 250 ms). */
   readonly progressIntervalMs?: number;
+  /** True when this studio owns the data directory's training (no other live studio does); see owner-lock.ts. */
+  readonly claimDataDir?: () => boolean;
   /** How long close() lets a running run save a checkpoint before stopping the worker (default 15 s). */
   readonly closeGraceMs?: number;
 }
@@ -73,6 +75,9 @@ export class TrainingService {
 
   async startRun(experimentId: number, resume: boolean): Promise<RunSummary> {
     if (this.#closing) throw new RunRefusedError('The app is closing; start the run again after it restarts.');
+    if (this.#o.claimDataDir && !this.#o.claimDataDir()) {
+      throw new RunRefusedError('Another SimCLR Studio window or process is training from this data folder; start runs there, or close it first.');
+    }
     const experiment = this.#o.experiments.require(experimentId);
     const config = this.#o.experiments.config(experiment);
     // Checked before anything is queued, so a refusal leaves nothing behind.
