@@ -1,11 +1,10 @@
 // The embedding explorer (issue 5) in main: embedding sets of runs (computed by the
 // worker, stored beside the database), and every question asked of them — neighbours,
-// search by a file, projections, duplicates, outliers, label accuracy. Exports live in
-// explorer-exports.ts. Dependencies are passed in (the runs of the experiments part and
-// the worker's jobs), so the service runs the same under Electron, web mode and tests.
-import fs from 'node:fs/promises';
+// search by a file, projections, duplicates, outliers (the work itself lives in the
+// modules it imports; label accuracy and exports are called by explorer-api.ts).
+// Dependencies are passed in (the runs of the experiments part and the worker's jobs),
+// so the service runs the same under Electron, web mode and tests.
 import path from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
 import type {
   DuplicateList,
   EmbeddingEncoderKind,
@@ -21,27 +20,19 @@ import type {
 } from '../../api/contract.ts';
 import type { Db } from '../../db/open.ts';
 import type { GraphJobProgress, GraphJobRequest, GraphJobResult } from '../../../worker/jobs/explorer-graph-job.ts';
-import type { ProjectJobProgress, ProjectJobRequest, ProjectJobResult } from '../../../worker/jobs/project-job.ts';
-import { pca2d } from '../../../worker/projection/pca.ts';
-import { scaleToUnitBox } from '../../../worker/projection/scale.ts';
 import { type ComputeOutcome, computeGeneration, type EmbedRunner } from './compute-embeddings.ts';
 import { type CheckpointChoice, EmbeddingCatalogue, type StoredSet } from './embedding-catalogue.ts';
 import { EmbeddingFiles } from './embedding-files.ts';
 import { CancelledError, ExplorerError } from './explorer-errors.ts';
 import type { ScoredRow } from './cosine-index.ts';
 import { type LoadedSet, loadSet } from './loaded-set.ts';
+import { embedQueryFile } from './query-file.ts';
+import { type ProjectRunner, projectSet } from './set-projection.ts';
 import { findDuplicateRows, findOutlierRows, GRAPH_K } from './neighbour-graph.ts';
 import { type ExplorerRuns, resolveEncoder } from './run-encoder.ts';
 
-/** Above this many points UMAP is refused (bench/explorer-umap.ts: ~40 CPU-s for 10k × 128 with umap-js). */
-export const UMAP_MAX_POINTS = 50_000;
-
 /** Embedding progress events at most this often (first, last and phase changes always go). */
 const PROGRESS_INTERVAL_MS = 200;
-
-export interface ProjectRunner {
-  (request: ProjectJobRequest, options: { onProgress: (p: ProjectJobProgress) => void }): Promise<ProjectJobResult>;
-}
 
 export interface GraphRunner {
   (request: GraphJobRequest, options: { onProgress: (p: GraphJobProgress) => void }): Promise<GraphJobResult>;
@@ -181,33 +172,11 @@ export class ExplorerService {
       throw new ExplorerError(`the checkpoint of run ${set.runId} changed since set ${setId} was computed: compute the embeddings again so the query and the set use the same encoder`);
     }
     const name = input.name ?? (input.path ? path.basename(input.path) : 'the dropped file');
-    let file = input.path ? path.resolve(input.path) : undefined;
-    let temporary: string | undefined;
-    if (!file) {
-      // A dropped file's bytes go to a temporary file of the app's own (never the user's).
-      const dir = path.join(this.#options.dataDir, 'tmp');
-      await fs.mkdir(dir, { recursive: true });
-      temporary = file = path.join(dir, `query-${randomBytes(6).toString('hex')}`);
-      await fs.writeFile(temporary, Buffer.from(input.bytesBase64!, 'base64'));
-    } else {
-      const stat = await fs.stat(file).catch(() => undefined);
-      if (!stat) throw new ExplorerError(`'${file}' does not exist`);
-      if (!stat.isFile()) throw new ExplorerError(`'${file}' is not a file`);
-    }
-    try {
-      const result = await this.#options.embed(
-        { images: [{ path: file, relativePath: name }], encoder: resolved.source, cacheDir: this.#cacheDir },
-        { signal: new AbortController().signal, onProgress: () => {} },
-      );
-      if (result.rows !== 1) throw new ExplorerError(`'${name}' cannot be used as a query: ${result.skipped[0]?.reason ?? 'it could not be read'}`);
-      const q = loaded.index.unitQuery(result.data);
-      return {
-        query: { imageId: null, relPath: null, name },
-        neighbours: loaded.index.topK(q, input.k).map((n) => this.#neighbour(loaded, n)),
-      };
-    } finally {
-      if (temporary) await fs.rm(temporary, { force: true });
-    }
+    const h = await embedQueryFile({ ...input, name }, { dataDir: this.#options.dataDir, cacheDir: this.#cacheDir, encoder: resolved.source, embed: this.#options.embed });
+    return {
+      query: { imageId: null, relPath: null, name },
+      neighbours: loaded.index.topK(loaded.index.unitQuery(h), input.k).map((n) => this.#neighbour(loaded, n)),
+    };
   }
 
   /** The set's k-NN graph (GRAPH_K per image), computed once in the worker and kept with the loaded set. */
@@ -253,46 +222,11 @@ export class ExplorerService {
   }
 
   async #project(setId: number, method: ProjectionMethod, seed: number): Promise<Projection> {
-    const loaded = await this.loaded(setId);
-    const { index } = loaded;
-    let xy: Float32Array;
-    if (method === 'pca') {
-      xy = scaleToUnitBox(pca2d(index.unit, index.rows, index.dim));
-    } else {
-      if (index.rows > UMAP_MAX_POINTS) {
-        throw new ExplorerError(
-          `UMAP of ${index.rows.toLocaleString('en')} images would take too long here (about 40 CPU-seconds per 10,000 measured, growing faster than linearly); ` +
-            `it is limited to ${UMAP_MAX_POINTS.toLocaleString('en')} images: use the PCA map`,
-        );
-      }
-      // UMAP takes minutes on large sets: kept on disk beside the set's file, so reopening is instant.
-      const cacheName = this.files.projectionName(loaded.set.file!, method, seed, rowsSignature(loaded));
-      const cached = await this.files.readProjection(cacheName, index.rows);
-      if (cached) {
-        xy = cached;
-      } else {
-        // A copy goes to the worker (the index keeps its own); UMAP on unit vectors = on cosine.
-        const result = await this.#options.project(
-          { data: Float32Array.from(index.unit), rows: index.rows, dim: index.dim, method, seed },
-          { onProgress: (p) => this.#options.onProjectionProgress?.({ setId, method, done: p.done, total: p.total }) },
-        );
-        xy = result.coordinates;
-        await this.files.writeProjection(cacheName, xy);
-      }
-    }
-    const labels = [...new Set(loaded.labels.filter((l) => l !== ''))].sort();
-    const labelIndex = new Map(labels.map((l, i) => [l, i]));
-    return {
-      setId,
-      method,
-      seed,
-      count: index.rows,
-      coordinates: Array.from(xy),
-      imageIds: loaded.rows.map((r) => r.imageId),
-      relPaths: loaded.rows.map((r) => r.relPath),
-      labelIndex: loaded.labels.map((l) => labelIndex.get(l) ?? -1),
-      labels,
-    };
+    return projectSet(await this.loaded(setId), method, seed, {
+      files: this.files,
+      project: this.#options.project,
+      onProgress: (done, total) => this.#options.onProjectionProgress?.({ setId, method, done, total }),
+    });
   }
 
   /** Closing: stops computations (their promises reject as cancelled). */
@@ -321,13 +255,6 @@ export class ExplorerService {
   #neighbour(loaded: LoadedSet, scored: ScoredRow): Neighbour {
     return { ...this.#ref(loaded, scored.row), similarity: scored.similarity };
   }
-}
-
-/** Which rows, in which order, a projection was made of (16 hex digits of a sha256). */
-function rowsSignature(loaded: LoadedSet): string {
-  const hash = createHash('sha256');
-  hash.update(Int32Array.from(loaded.rows.flatMap((r) => [r.imageId, r.row])));
-  return hash.digest('hex').slice(0, 16);
 }
 
 function isCancellation(error: unknown): boolean {
