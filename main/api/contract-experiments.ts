@@ -138,7 +138,7 @@ export interface RunSummary {
   epoch: number;
   epochs: number;
   lastLoss: number | null;
-  /** Images per second over the run so far. */
+  /** Recent training speed (smoothed over steps), images per second. */
   imagesPerSecond: number | null;
   /** Images skipped (vanished or unreadable) with their reasons, relative paths. */
   skipped: { path: string; reason: string }[];

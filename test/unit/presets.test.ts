@@ -66,7 +66,7 @@ describe('suggestPresetList', () => {
 
 describe('datasetShape', () => {
   test('counts images and takes the median short side', () => {
-    assert.deepEqual(datasetShape([{ width: 100, height: 50 }, { width: 30, height: 40 }, { width: 64, height: 64 }]), { imageCount: 3, medianSide: 50 });
-    assert.deepEqual(datasetShape([]), { imageCount: 0, medianSide: 0 });
+    assert.deepEqual(datasetShape([{ width: 100, height: 50 }, { width: 30, height: 40 }, { width: 64, height: 64 }]), { imageCount: 3, medianSide: 50, medianWidth: 64, medianHeight: 50 });
+    assert.deepEqual(datasetShape([]), { imageCount: 0, medianSide: 0, medianWidth: 0, medianHeight: 0 });
   });
 });

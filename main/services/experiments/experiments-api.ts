@@ -33,8 +33,8 @@ export function createExperimentsApi(deps: ExperimentsApiDeps): ExperimentsApi {
       return {
         datasetId,
         imageCount: shape.imageCount,
-        medianWidth: shape.medianSide,
-        medianHeight: shape.medianSide,
+        medianWidth: shape.medianWidth,
+        medianHeight: shape.medianHeight,
         backend: ready?.backend ?? null,
         presets: suggestPresetList(shape, ready?.backend ?? null, ready ? isGpu(ready) : false),
       };

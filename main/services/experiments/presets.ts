@@ -191,8 +191,13 @@ function clamp(value: number, lo: number, hi: number): number {
   return Math.max(lo, Math.min(hi, value));
 }
 
-/** Count and median short side of a dataset's usable images. */
-export function datasetShape(images: readonly { width: number; height: number }[]): DatasetShape {
-  const sides = images.map((i) => Math.min(i.width, i.height)).sort((a, b) => a - b);
-  return { imageCount: sides.length, medianSide: sides.length ? sides[Math.floor(sides.length / 2)]! : 0 };
+/** Count, median short side, and median width and height of a dataset's usable images. */
+export function datasetShape(images: readonly { width: number; height: number }[]): DatasetShape & { medianWidth: number; medianHeight: number } {
+  const median = (values: number[]) => (values.length ? values.sort((a, b) => a - b)[Math.floor(values.length / 2)]! : 0);
+  return {
+    imageCount: images.length,
+    medianSide: median(images.map((i) => Math.min(i.width, i.height))),
+    medianWidth: median(images.map((i) => i.width)),
+    medianHeight: median(images.map((i) => i.height)),
+  };
 }
