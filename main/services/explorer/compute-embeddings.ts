@@ -8,6 +8,8 @@ import type { EmbedJobRequest, EmbedJobResult, EmbedJobProgress } from '../../..
 import type { CatalogueImage, EmbeddingCatalogue, NewRow, StoredSet } from './embedding-catalogue.ts';
 import type { EmbeddingFiles } from './embedding-files.ts';
 import type { ResolvedEncoder } from './run-encoder.ts';
+import { ExplorerError } from './explorer-errors.ts';
+import { MAX_INDEX_BYTES } from './loaded-set.ts';
 
 export interface EmbedRunner {
   (request: EmbedJobRequest, options: { onProgress: (p: EmbedJobProgress) => void; signal: AbortSignal }): Promise<EmbedJobResult>;
@@ -50,6 +52,13 @@ export async function computeGeneration(ctx: ComputeContext, set: StoredSet, dat
   const reusedRows = reusable.filter((r) => r.row !== null);
   const old = reusedRows.length && set.file ? await ctx.files.read(set.file, set.dim) : undefined;
   const total = reusedRows.length + (result?.rows ?? 0);
+  if (total * dim * 4 > MAX_INDEX_BYTES) {
+    // Refused before a generation is written that no query could load (loaded-set.ts).
+    throw new ExplorerError(
+      `${total.toLocaleString('en')} images × ${dim} values (${((total * dim * 4) / 1024 ** 2).toFixed(0)} MB) is more than the explorer keeps in memory ` +
+        `(${(MAX_INDEX_BYTES / 1024 ** 2).toFixed(0)} MB): explore a sub-folder as its own dataset`,
+    );
+  }
   const data = new Float32Array(total * dim); // [total, dim]
   const rows: NewRow[] = [];
   reusedRows.forEach((r, i) => {
