@@ -87,7 +87,7 @@ export class RunMonitor {
     if (progress.message && progress.message !== this.#lastMessage) {
       // "preparing images 3/12" changes each event: log only the first of a phase's messages.
       const phaseChanged = this.#lastMessage === null || progress.message.split(' ')[0] !== this.#lastMessage.split(' ')[0];
-      if (phaseChanged) this.addLog('info', progress.message);
+      if (phaseChanged) this.addLog('info', `${progress.message.replace(/\s+\d+\/\d+$/, '')}…`);
       this.#lastMessage = progress.message;
     }
     if (progress.epochDone) {
