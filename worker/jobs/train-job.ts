@@ -18,7 +18,7 @@ import { trainRun } from '../simclr/trainer.ts';
 import { disposeSession } from '../simclr/trainer-session.ts';
 import type { JobContext } from './registry.ts';
 import { asTrainingFailure, assertTrainable } from './train-errors.ts';
-import { openSession } from './train-session.ts';
+import { openSession, readResumePoint } from './train-session.ts';
 
 export interface TrainImage {
   /** Absolute path. */
@@ -88,7 +88,7 @@ export async function trainJob(request: TrainJobRequest, context: JobContext<'tr
   if (!dataset) return cancelledBeforeStart();
   assertTrainable(request.folder, dataset.size, dataset.skipped.length, config.batchSize);
 
-  const session = await openSession(context.tf, config, dataset, runDir, request.resume);
+  const session = openSession(context.tf, config, dataset, request.resume ? await readResumePoint(runDir) : null);
   try {
     const perEpoch = Math.floor(dataset.size / config.batchSize);
     context.progress({ type: 'started', datasetSize: dataset.size, totalSteps: perEpoch * config.epochs, startStep: session.step, backend: context.backend.name });
