@@ -9,6 +9,15 @@
 // wall-clock images/s and as CPU-time images/s (process CPU time; the fair number on a
 // machine shared with other work, since wasm and the 1-thread PyTorch use one core).
 // The cpu backend is so slow that it runs one step without warm-up by default.
+// OpenMP's spinning makes PyTorch with 2 threads look bad on a busy 2-core machine: read
+// its row only on an idle one.
+//
+// Measured (2026-11-29, 2-core VM shared with other work; CPU-time images/s):
+//   default config, batch 32:  wasm 13.6 (augment + step), 13.8 (step only);
+//                              PyTorch 1.13 1 thread 61.7  → wasm 4.5× slower
+//   same network, batch 4:     cpu 0.038, wasm 6.8, PyTorch 1 thread 43.8
+//                              → wasm 6.5× slower, tfjs cpu ≈ 1100× slower
+//   The augmentation (on the backend) costs < 2 % of a step.
 //
 //   node_modules/.bin/node bench/train-speed.ts [--backends wasm,cpu] [--steps 5]
 //       [--cpu-steps 1] [--batch-size 32] [--image-size 32] [--width 0.25]
@@ -114,7 +123,7 @@ const torch2 = pytorch(2);
 if (torch1) rows.push(['pytorch 1 thread (step only)', torch1]);
 if (torch2) rows.push(['pytorch 2 threads (step only)', torch2]);
 
-const fmt = (x: number) => x.toFixed(2).padStart(9);
+const fmt = (x: number) => (x >= 1 ? x.toFixed(2) : x.toPrecision(2)).padStart(9);
 console.log(`\n${'images/s'.padEnd(32)}${'wall'.padStart(9)}${'cpu-time'.padStart(10)}${torch1 ? '   ÷ pytorch 1 thread (cpu-time)' : ''}`);
 for (const [name, s] of rows) {
   const ratio = torch1 ? `   ${(s.cpu / torch1.cpu).toFixed(3)}× (${(torch1.cpu / s.cpu).toFixed(1)}× slower)` : '';
