@@ -51,7 +51,7 @@ function weightsOf(session: TrainingSession): Float32Array[] {
 
 describe('trainer', () => {
   test('does not leak tensors across steps and reports sane metrics', async () => {
-    const session = createSession(resolveTrainConfig({ ...TINY, epochs: 1 }));
+    const session = createSession(resolveTrainConfig({ ...TINY, epochs: 1, checkpointEvery: 1 }));
     const counts: number[] = [];
     const losses: number[] = [];
     const outcome = await trainRun(
@@ -73,6 +73,8 @@ describe('trainer', () => {
     const saved = await readCheckpoint(lastCheckpointPath(path.join(root, 'leak')));
     assert.equal(saved.step, 3);
     assert.equal(saved.epoch, 1);
+    // checkpointEvery 1: the epoch's own checkpoint is kept beside last.ckpt.
+    assert.deepEqual((await fs.readdir(path.join(root, 'leak', 'checkpoints'))).sort(), ['epoch-0001.ckpt', 'last.ckpt']);
   });
 
   test('2 steps + cancel (checkpoint) + resume + the rest equals the straight run', async () => {
@@ -83,6 +85,8 @@ describe('trainer', () => {
     assert.equal(a.steps, 6);
     const expected = weightsOf(straight);
     disposeSession(straight);
+    // checkpointEvery 10 (default): only last.ckpt after 2 epochs.
+    assert.deepEqual(await fs.readdir(path.join(root, 'straight', 'checkpoints')), ['last.ckpt']);
 
     const first = createSession(config);
     const controller = new TrainController();
@@ -155,6 +159,25 @@ describe('trainer', () => {
     assert.match(outcome.message, /loss became NaN at step 4/);
     assert.match(outcome.message, new RegExp(`last good checkpoint is ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(step 3\\)`));
     assert.deepEqual(await fs.readFile(file), good);
+  });
+
+  test('a disk that fills while a checkpoint is written stops the run with the previous checkpoint intact', async () => {
+    const session = createSession(resolveTrainConfig(TINY));
+    const stop = new TrainController();
+    await trainRun(options(session, 'full', { control: stop, onEpoch: () => stop.cancel() }));
+    const file = lastCheckpointPath(path.join(root, 'full'));
+    const good = await fs.readFile(file);
+    const fullDisk = async (handle: fs.FileHandle, chunk: Uint8Array) => {
+      await handle.write(chunk.subarray(0, 1000));
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    };
+    await assert.rejects(
+      trainRun(options(session, 'full', { writeChunk: fullDisk })),
+      /training stopped at step 6: could not write .*last\.ckpt: ENOSPC.*the previous checkpoint .*last\.ckpt is intact/,
+    );
+    disposeSession(session);
+    assert.deepEqual(await fs.readFile(file), good);
+    assert.deepEqual(await fs.readdir(path.dirname(file)), ['last.ckpt']);
   });
 
   test('refuses a batch larger than the images', async () => {

@@ -16,7 +16,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { epochBatches, type PixelBatch, stepsPerEpoch } from '../data/batches.ts';
 import type { ImageDataset, SkippedImage } from '../data/dataset.ts';
-import { writeFileAtomic } from '../files.ts';
+import { type ChunkWriter, writeFileAtomic } from '../files.ts';
 import { augmentPair } from './augment.ts';
 import { encodeCheckpoint, epochCheckpointPath, lastCheckpointPath, readCheckpoint } from './checkpoint.ts';
 import type { TrainControl } from './trainer-control.ts';
@@ -63,6 +63,8 @@ export interface TrainRunOptions {
   readonly onStep?: (metrics: StepMetrics) => void;
   readonly onEpoch?: (metrics: EpochMetrics) => void;
   readonly onSkipped?: (skipped: SkippedImage) => void;
+  /** How checkpoint bytes reach the disk; tests inject a failing one to simulate a full disk. */
+  readonly writeChunk?: ChunkWriter;
 }
 
 export type TrainStatus = 'completed' | 'cancelled' | 'diverged';
@@ -102,11 +104,17 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainOutcome> 
 
   const save = async (): Promise<string> => {
     const bytes = encodeCheckpoint(sessionCheckpoint(tfjs, session, { dataset: datasetId, backend: options.backend }));
-    await fs.mkdir(path.dirname(lastPath), { recursive: true });
-    await writeFileAtomic(lastPath, bytes);
-    // Steps inside an epoch (cancel) only update last.ckpt; epoch ends keep every K-th.
-    if (session.stepInEpoch === 0 && session.epoch % config.checkpointEvery === 0) {
-      await writeFileAtomic(epochCheckpointPath(runDir, session.epoch), bytes);
+    const write = { ...(options.writeChunk ? { writeChunk: options.writeChunk } : {}) };
+    try {
+      await fs.mkdir(path.dirname(lastPath), { recursive: true });
+      await writeFileAtomic(lastPath, bytes, write);
+      // Steps inside an epoch (cancel) only update last.ckpt; epoch ends keep every K-th.
+      if (session.stepInEpoch === 0 && session.epoch % config.checkpointEvery === 0) {
+        await writeFileAtomic(epochCheckpointPath(runDir, session.epoch), bytes, write);
+      }
+    } catch (error) {
+      const kept = lastCheckpoint ? `the previous checkpoint ${lastCheckpoint} is intact` : 'no earlier checkpoint exists';
+      throw new TrainingError(`training stopped at step ${session.step}: ${(error as Error).message}; ${kept}. Free some disk space and resume.`, { cause: error });
     }
     lastCheckpoint = lastPath;
     return lastPath;
