@@ -56,9 +56,13 @@ export const explorerMethodInputs = {
       k: k.default(12),
     })
     .refine((v) => (v.path === undefined) !== (v.bytesBase64 === undefined), 'give exactly one of: a file path, or the file bytes (base64)'),
-  /** Pairs with cosine similarity ≥ threshold, most similar first. */
+  /**
+   * Pairs with cosine similarity ≥ threshold, most similar first, from the set's
+   * 32-nearest-neighbour graph (computed once per set in the worker, then instant for any
+   * threshold): an image with more than 32 neighbours above the threshold sets `truncated`.
+   */
   listDuplicates: z.object({ setId, threshold: z.number().min(-1).max(1).default(0.95), limit: z.number().int().min(1).max(10_000).default(500) }),
-  /** The `count` images farthest from their k-th nearest neighbour. */
+  /** The `count` images farthest from their k-th nearest neighbour (k is clamped to 32, the graph's width). */
   listOutliers: z.object({ setId, count: z.number().int().min(1).max(10_000).default(50), k: k.default(5) }),
   /** kNN (leave-one-out) accuracy with the first sub-folder as label. */
   evaluateLabels: z.object({ setId, k: k.default(20) }),
