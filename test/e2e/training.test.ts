@@ -11,7 +11,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { StudioBridge } from '../../main/api/bridge.ts';
+import { CONFIG_FIELDS, fieldKey } from '../../renderer/features/experiments/config-fields.ts';
 import { createWebClient } from '../../renderer/lib/web-client.ts';
+import { augmentSchema, trainConfigSchema } from '../../worker/simclr/config.ts';
 import { collectPageErrors, launchChromium, saveScreenshot } from '../helpers/browser.ts';
 import { createTempDir, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
 import { startServe, type ServeProcess } from '../helpers/serve.ts';
@@ -37,6 +39,15 @@ async function waitForChartPoints(page: Page, title: string, atLeast: number): P
 async function fileCount(folder: string): Promise<number> {
   return (await readdir(folder, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).length;
 }
+
+test('the Advanced form offers every setting of the engine, and nothing else', () => {
+  const engine = [
+    ...Object.keys(trainConfigSchema.shape).filter((key) => key !== 'augment'),
+    ...Object.keys(augmentSchema.shape).map((key) => `augment.${key}`),
+  ].sort();
+  assert.deepEqual(CONFIG_FIELDS.map((field) => fieldKey(field.path)).sort(), engine);
+  for (const field of CONFIG_FIELDS) assert.ok(field.description.length > 40, `${field.label} explains itself`);
+});
 
 describe('training from the app (browser)', () => {
   let temp: TempDir;
@@ -176,12 +187,17 @@ describe('training from the app (browser)', () => {
     await saveScreenshot(page, 'training-monitor-cancelled');
   });
 
-  test('the name is edited in place', async () => {
+  test('the name and the notes are edited in place', async () => {
     const name = page.getByLabel('Experiment name');
     await name.fill('Tiny run A, 40 epochs');
     await name.press('Enter');
     await page.getByRole('navigation', { name: 'Experiments' }).getByRole('button', { name: /Tiny run A, 40 epochs/ }).waitFor();
     assert.equal((await api.listExperiments({}))[0]!.name, 'Tiny run A, 40 epochs');
+    const notes = page.getByLabel('Notes');
+    await notes.fill('Does a long warm-up help on 12 images?');
+    await notes.blur();
+    await page.waitForFunction(() => document.querySelector('textarea')?.value === 'Does a long warm-up help on 12 images?');
+    for (let saved = ''; saved !== 'Does a long warm-up help on 12 images?'; ) saved = (await api.listExperiments({}))[0]!.notes;
   });
 
   test('two runs compared: curves overlaid, differing settings highlighted', async () => {

@@ -83,7 +83,7 @@ export const CONFIG_GROUPS: readonly FieldGroup[] = [
       { path: ['augment', 'flipP'], label: 'Horizontal flip probability', kind: probability, description: 'Chance that a view is mirrored left–right (0.5).' },
       { path: ['augment', 'jitterStrength'], label: 'Colour jitter strength s', kind: { type: 'number', min: 0, max: 2, step: 0.1 }, auto: { text: '0.5 for images ≤ 64 px, else 1', manualStart: 1 }, description: 'Brightness, contrast and saturation change by up to 0.8·s and hue by 0.2·s, in random order. Without colour distortion the network can match views by their colour histogram alone (paper §3, Fig. 6).' },
       { path: ['augment', 'jitterP'], label: 'Colour jitter probability', kind: probability, description: 'Chance that colour jitter is applied to a view (0.8).' },
-      { path: ['augment', 'grayscaleP'], label: 'Grayscale probability', kind: probability, description: 'Chance that a view is turned grey (0.2).' },
+      { path: ['augment', 'grayscaleP'], label: 'Grayscale probability', kind: probability, description: 'Chance that a view is turned grey (0.2 in the paper), so that colour alone cannot tell the images apart.' },
       { path: ['augment', 'blurP'], label: 'Blur probability', kind: probability, auto: { text: 'none for images ≤ 64 px, else 0.5', manualStart: 0.5 }, description: 'Chance of a Gaussian blur with a kernel about 10% of the side. The paper blurs at ImageNet size but not for CIFAR’s 32 px (App. A, B.9).' },
       { path: ['augment', 'blurSigma'], label: 'Blur σ', kind: { type: 'range', min: 0.01, step: 0.1 }, description: 'Range of the blur’s standard deviation, in pixels (0.1–2).' },
     ],
