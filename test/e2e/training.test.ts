@@ -197,7 +197,8 @@ describe('training from the app (browser)', () => {
     await notes.fill('Does a long warm-up help on 12 images?');
     await notes.blur();
     await page.waitForFunction(() => document.querySelector('textarea')?.value === 'Does a long warm-up help on 12 images?');
-    for (let saved = ''; saved !== 'Does a long warm-up help on 12 images?'; ) saved = (await api.listExperiments({}))[0]!.notes;
+    // The save follows the blur over HTTP: wait for it to land (a state, not a time).
+    while ((await api.listExperiments({}))[0]!.notes !== 'Does a long warm-up help on 12 images?') await new Promise((resolve) => setTimeout(resolve, 50));
   });
 
   test('two runs compared: curves overlaid, differing settings highlighted', async () => {
