@@ -110,5 +110,9 @@ test('sets are unique per run, encoder and checkpoint; rows commit together; cha
   assert.deepEqual(catalogue.freshRows(set.id).map((r) => r.relPath), ['a/1.png']);
 
   assert.deepEqual(catalogue.listByRun(runId).map((s) => s.encoder), ['trained', 'random', 'trained']);
+  // A process that stopped mid-computation: the set with a generation is usable again, the others failed.
+  catalogue.setStatus(set.id, 'computing');
+  catalogue.markInterrupted('interrupted');
+  assert.deepEqual(catalogue.listByRun(runId).map((s) => [s.status, s.error]), [['stale', 'interrupted'], ['failed', 'interrupted'], ['failed', 'interrupted']]);
   assert.deepEqual([...catalogue.referencedFiles()], ['set-1-a.f32']);
 });

@@ -39,7 +39,7 @@ export async function createExplorer(options: CreateExplorerOptions): Promise<Ex
     onEmbeddingProgress: options.onEmbeddingProgress,
     onProjectionProgress: options.onProjectionProgress,
   });
-  await service.removeOrphanFiles();
+  await service.recoverAtStart();
   const api = createExplorerApi({ service, runs, exportEncoder: (request) => host.run('export-encoder', request) });
   return { api, service, invalidate: () => service.invalidate(), close: () => service.close() };
 }

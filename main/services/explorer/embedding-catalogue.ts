@@ -98,6 +98,9 @@ export class EmbeddingCatalogue {
          WHERE r.set_id = ? AND i.status = 'ok' AND i.content_hash = r.content_hash`,
       ),
       files: db.prepare<[], { file: string }>('SELECT file FROM embedding_sets WHERE file IS NOT NULL'),
+      interrupted: db.prepare<[string, string]>(
+        "UPDATE embedding_sets SET status = CASE WHEN file IS NULL THEN 'failed' ELSE 'ready' END, error = ?, updated_at = ? WHERE status = 'computing'",
+      ),
     };
   }
 
@@ -151,6 +154,11 @@ export class EmbeddingCatalogue {
 
   listByRun(runId: number): EmbeddingSetSummary[] {
     return this.#q.byRun.all(runId).map((row) => this.#summarise(row));
+  }
+
+  /** Sets left 'computing' by a process that stopped: usable again if they have a generation, else failed. */
+  markInterrupted(message: string): void {
+    this.#q.interrupted.run(message, now());
   }
 
   referencedFiles(): Set<string> {

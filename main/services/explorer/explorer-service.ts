@@ -73,8 +73,13 @@ export class ExplorerService {
     this.#cacheDir = options.pixelCacheDir;
   }
 
-  /** Removes embedding files of deleted sets and generations a crash left behind. Call before any computation. */
-  async removeOrphanFiles(): Promise<void> {
+  /**
+   * At start-up: sets a previous process left 'computing' (it quit or crashed) say so and
+   * keep their last generation usable; files of deleted sets and generations a crash
+   * left behind are removed.
+   */
+  async recoverAtStart(): Promise<void> {
+    this.catalogue.markInterrupted('the app stopped while these embeddings were being computed: compute them again');
     await this.files.removeUnreferenced(this.catalogue.referencedFiles());
   }
 
