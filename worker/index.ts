@@ -48,6 +48,7 @@ async function runJob(backend: BackendChoice, jobId: string, kind: JobKind, requ
     backend: { name: backend.name, detail: backend.detail },
     signal: controller.signal,
     waitWhilePaused: () => controller.waitWhilePaused(),
+    isPaused: () => controller.paused,
     progress: (payload) => post({ type: 'progress', jobId, payload }, transferablesOf(payload)),
     log: (level, message) => post({ type: 'log', jobId, level, message }),
   };

@@ -238,8 +238,12 @@ export interface RunProgress {
   /** Smoothed images per second and estimated seconds left (null until known). */
   imagesPerSecond: number | null;
   etaSeconds: number | null;
-  /** What the worker is doing, e.g. "preparing images 40/120", "training". */
-  phase: 'preparing' | 'training';
+  /**
+   * What the worker is doing: 'preparing' (message "preparing images 40/120"),
+   * 'training', or 'paused' (the pause has taken hold between two steps; no step runs
+   * until resumed — pauseRun returns before this, while the step in flight finishes).
+   */
+  phase: 'preparing' | 'training' | 'paused';
   message: string | null;
 }
 

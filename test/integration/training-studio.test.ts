@@ -169,11 +169,13 @@ describe('training from the app', () => {
     const experiment = await studio.api.createExperiment({ datasetId, name: 'control', config: { ...TINY, epochs: 6 } as Record<string, unknown> });
     const run = await studio.api.startRun({ experimentId: experiment.id });
     await waitForStep(run.id, 1);
+    const held = new Promise<RunProgress>((resolve) => studio.events.on('runProgress', (p) => p.runId === run.id && p.phase === 'paused' && resolve(p)));
     const paused = await studio.api.pauseRun({ runId: run.id });
     assert.equal(paused.status, 'paused');
-    await new Promise((r) => setTimeout(r, 400)); // let the worker reach the step boundary
-    const heldAt = (await studio.api.getExperiment({ experimentId: experiment.id })).runs[0]!.step;
-    await new Promise((r) => setTimeout(r, 400));
+    const heldAt = (await held).step; // the step in flight has finished; the worker now holds
+    // Main may not have heard of the last finished step yet, and one more may be in flight.
+    assert.ok(heldAt <= paused.step + 2, `at most the steps in flight ran after pauseRun (${paused.step} → ${heldAt})`);
+    await new Promise((r) => setTimeout(r, 600));
     assert.equal((await studio.api.getExperiment({ experimentId: experiment.id })).runs[0]!.step, heldAt, 'no step while paused');
     assert.equal((await studio.api.resumeRun({ runId: run.id })).status, 'running');
     await waitForStep(run.id, heldAt + 1);
@@ -185,7 +187,12 @@ describe('training from the app', () => {
     await assert.rejects(studio.api.pauseRun({ runId: run.id }), /cannot pause: it is cancelled/);
 
     // Resume continues the same run from the checkpoint to the end.
-    const resumed = await studio.api.startRun({ experimentId: experiment.id, resume: true });
+    // A double click queues it once.
+    const [once, twice] = await Promise.allSettled([studio.api.startRun({ experimentId: experiment.id, resume: true }), studio.api.startRun({ experimentId: experiment.id, resume: true })]);
+    assert.equal(once.status, 'fulfilled');
+    assert.equal(twice.status, 'rejected');
+    assert.match(String((twice as PromiseRejectedResult).reason), /already queued to resume/);
+    const resumed = (once as PromiseFulfilledResult<Awaited<ReturnType<typeof studio.api.startRun>>>).value;
     assert.equal(resumed.id, run.id);
     assert.equal(resumed.resumeCount, 1);
     await waitForStatus(run.id, 'done');

@@ -82,29 +82,31 @@ describe('WorkerHost', () => {
 
   test('pause holds the job between steps; resume continues; cancel stops with a checkpoint', async () => {
     const steps: number[] = [];
-    let paused = false;
-    let stepsWhenResumed: number[] = [];
+    const held: number[] = [];
+    let stepsWhileHeld: number[] = [];
     const job = host.run('train', request('pause', {}, { ...TINY, epochs: 3 }), {
       jobId: 'pausing',
       onProgress: (p) => {
-        if (p.type !== 'step') return;
-        steps.push(p.metrics.step);
-        if (p.metrics.step === 1) {
-          paused = host.pause('pausing');
-          // Give the worker time to reach the next step boundary; nothing may arrive meanwhile.
+        if (p.type === 'held') {
+          held.push(p.step);
+          // Holding: wait a moment, note the steps, then resume.
           setTimeout(() => {
-            stepsWhenResumed = [...steps];
+            stepsWhileHeld = [...steps];
             host.resume('pausing');
           }, 300);
         }
-        if (p.metrics.step === 3) host.cancel('pausing');
+        if (p.type !== 'step') return;
+        steps.push(p.metrics.step);
+        if (p.metrics.step === 1) host.pause('pausing');
+        if (p.metrics.step === 4) host.cancel('pausing');
       },
     });
     const result = await job;
-    assert.ok(paused);
-    assert.deepEqual(stepsWhenResumed, [1], 'no step while paused');
+    assert.equal(held.length, 1, 'the job said once that it holds');
+    assert.ok(held[0]! <= 2, `it held after the step in flight (${held[0]})`);
+    assert.equal(stepsWhileHeld.at(-1), held[0], 'no step while held');
     assert.equal(result.status, 'cancelled');
-    assert.ok(result.steps >= 3 && result.steps < 6, `stopped early at ${result.steps}`);
+    assert.ok(result.steps >= 4 && result.steps < 6, `stopped early at ${result.steps}`);
     assert.ok(result.lastCheckpoint?.endsWith('last.ckpt'));
     assert.equal(result.encoderDir, null);
   });

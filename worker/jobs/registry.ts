@@ -14,6 +14,8 @@ export interface JobContext<K extends JobKind> {
   readonly signal: AbortSignal;
   /** Resolves at once while running; while paused, when resumed or cancelled. */
   waitWhilePaused(): Promise<void>;
+  /** Whether main has asked the job to pause (it holds at its next step boundary). */
+  isPaused(): boolean;
   progress(payload: JobProgress<K>): void;
   log(level: 'info' | 'warn', message: string): void;
 }

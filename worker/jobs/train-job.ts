@@ -46,6 +46,8 @@ export type TrainJobProgress =
   | { readonly type: 'skipped'; readonly path: string; readonly reason: string }
   | { readonly type: 'started'; readonly datasetSize: number; readonly totalSteps: number; readonly startStep: number; readonly backend: string }
   | { readonly type: 'step'; readonly metrics: StepMetrics }
+  /** The run is holding between steps after a pause: no step runs until resumed. */
+  | { readonly type: 'held'; readonly step: number }
   | { readonly type: 'epoch'; readonly metrics: EpochMetrics; readonly step: number };
 
 export interface TrainJobResult {
@@ -98,7 +100,14 @@ export async function trainJob(request: TrainJobRequest, context: JobContext<'tr
       session,
       dataset,
       runDir,
-      control: context,
+      control: {
+        signal: context.signal,
+        // Tell main when the pause has actually taken hold (the step in flight has finished).
+        waitWhilePaused: () => {
+          if (context.isPaused() && !context.signal.aborted) context.progress({ type: 'held', step: session.step });
+          return context.waitWhilePaused();
+        },
+      },
       onStep: (metrics) => context.progress({ type: 'step', metrics }),
       onEpoch: (metrics) => context.progress({ type: 'epoch', metrics, step: session.step }),
       onSkipped: report,

@@ -63,6 +63,10 @@ export class RunProgressRelay {
   /** Time counts from here (the job reached the worker) until pause/stop. */
   running(): void {
     this.#runningSince ??= performance.now();
+    if (this.#phase === 'paused') {
+      this.#phase = 'training';
+      this.#message = null;
+    }
     this.#skipNextSpeed = true; // the first step after a pause includes the wait
   }
 
@@ -88,8 +92,15 @@ export class RunProgressRelay {
         this.#totalSteps = progress.totalSteps;
         this.#step = progress.startStep;
         break;
+      case 'held':
+        this.#phase = 'paused';
+        this.#message = `paused after step ${progress.step}`;
+        this.flush();
+        return;
       case 'step': {
         const m = progress.metrics;
+        this.#phase = 'training';
+        this.#message = null;
         const row: StepMetricRow = { step: m.step, epoch: m.epoch, loss: m.loss, accuracy: m.accuracy, lr: m.lr, temperature: m.temperature, zStd: m.zStd, imagesPerSecond: m.imagesPerSecond };
         this.#steps.push(row);
         this.#latest = row;

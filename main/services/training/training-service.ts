@@ -91,6 +91,10 @@ export class TrainingService {
       const checkpoint = this.#o.metrics.checkpoints(previous.id).find((c) => c.path === lastCheckpointPath(previous.run_dir));
       const onDisk = checkpoint && (await fs.stat(checkpoint.path).catch(() => null))?.isFile();
       if (!checkpoint || !onDisk) throw new RunRefusedError(`Run ${previous.id} of '${experiment.name}' has no checkpoint to resume from; start a new run.`);
+      // Two resumes at once (a double click): the first has queued it meanwhile.
+      if (this.#active.has(previous.id) || !RESUMABLE.includes(this.#o.store.run(previous.id)!.status)) {
+        throw new RunRefusedError(`Run ${previous.id} of '${experiment.name}' is already queued to resume.`);
+      }
       resumeFrom = { step: checkpoint.step, epoch: checkpoint.epoch };
       this.#o.store.transaction(() => {
         // The steps after the checkpoint run again: their old metrics go.
