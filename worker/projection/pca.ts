@@ -2,9 +2,10 @@
 // embeddings by power iteration with deflation, then every row projected on them.
 //
 // Cost: the directions are found on an evenly strided subsample of at most
-// `maxFitRows` rows (the covariance of 5,000 rows of h is already a very good estimate
-// of the top two directions), so fitting is O(maxFitRows · D · iterations) and
-// projecting O(N · D): 100k × 512 takes a fraction of a second, the "instant first view".
+// `maxFitRows` rows (2,000 rows of h estimate the top two directions well), with at
+// most `iterations` steps, stopping early once a direction no longer moves; so fitting
+// is O(maxFitRows · D · iterations) and projecting O(N · D). Measured on 100k × 512:
+// 3.5 CPU-s with 5,000 rows × 100 fixed steps, hence these limits.
 // No randomness: the start vector is fixed and each direction's sign is chosen so that
 // its largest-magnitude entry is positive, so the same input gives the same picture.
 
@@ -15,7 +16,7 @@ export interface PcaOptions {
 
 /** data [rows, dim] row-major → [rows, 2] row-major (not yet scaled). */
 export function pca2d(data: Float32Array, rows: number, dim: number, options: PcaOptions = {}): Float32Array {
-  const { maxFitRows = 5000, iterations = 100 } = options;
+  const { maxFitRows = 2000, iterations = 60 } = options;
   if (data.length !== rows * dim) throw new Error(`pca: ${data.length} values do not fill ${rows}×${dim}`);
   const out = new Float32Array(rows * 2);
   if (rows === 0) return out;
@@ -68,7 +69,10 @@ function powerIteration(data: Float32Array, dim: number, mean: Float64Array, fit
       for (let c = 0; c < dim; c++) next[c]! += p * centred[c]!;
     }
     if (!orthonormalise(next, found)) return new Float64Array(dim);
+    let overlap = 0;
+    for (let c = 0; c < dim; c++) overlap += next[c]! * v[c]!;
     v = Float64Array.from(next);
+    if (1 - Math.abs(overlap) < 1e-10) break; // converged (the same input always stops at the same step)
   }
   fixSign(v);
   return v;
