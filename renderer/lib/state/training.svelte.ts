@@ -116,6 +116,7 @@ export class TrainingState {
 
   readonly #studio: StudioBridge;
   readonly #notices: Notices;
+  #runtimeAsked = false;
   /** Most recently watched last. */
   readonly #monitors = new Map<number, RunMonitor>();
 
@@ -129,7 +130,8 @@ export class TrainingState {
     const offProgress = this.#studio.onRunProgress((progress) => this.#monitors.get(progress.runId)?.accept(progress));
     const offStatus = this.#studio.onRunStatusChanged((change) => this.#monitors.get(change.runId)?.statusChanged(change));
     const offWorker = this.#studio.onWorkerStatus((status) => this.#onWorker(status));
-    void this.loadRuntime();
+    // The runtime is asked for when a monitor first opens, not here: asking starts the
+    // training worker (TensorFlow.js), which an app used only for its library never needs.
     return () => {
       offProgress();
       offStatus();
@@ -149,6 +151,10 @@ export class TrainingState {
   watch(runId: number | null): RunMonitor | null {
     this.watchedRunId = runId;
     if (runId === null) return (this.watched = null);
+    if (!this.#runtimeAsked) {
+      this.#runtimeAsked = true;
+      void this.loadRuntime();
+    }
     let monitor = this.#monitors.get(runId);
     if (monitor) {
       this.#monitors.delete(runId);
