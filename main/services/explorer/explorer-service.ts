@@ -46,6 +46,8 @@ export interface ExplorerServiceOptions {
   readonly runs: ExplorerRuns;
   /** The worker's 'embed', 'project' and 'neighbour-graph' jobs. */
   readonly embed: EmbedRunner;
+  /** 'embed' of one query image: may run between the steps of a training run (default: embed). */
+  readonly embedQuery?: EmbedRunner;
   readonly project: ProjectRunner;
   readonly graph: GraphRunner;
   readonly onEmbeddingProgress?: (progress: EmbeddingProgress) => void;
@@ -177,7 +179,7 @@ export class ExplorerService {
       throw new ExplorerError(`the checkpoint of run ${set.runId} changed since set ${setId} was computed: compute the embeddings again so the query and the set use the same encoder`);
     }
     const name = input.name ?? (input.path ? path.basename(input.path) : 'the dropped file');
-    const h = await embedQueryFile({ ...input, name }, { dataDir: this.#options.dataDir, cacheDir: this.#cacheDir, encoder: resolved.source, embed: this.#options.embed });
+    const h = await embedQueryFile({ ...input, name }, { dataDir: this.#options.dataDir, cacheDir: this.#cacheDir, encoder: resolved.source, embed: this.#options.embedQuery ?? this.#options.embed });
     return {
       query: { imageId: null, relPath: null, name },
       neighbours: loaded.index.topK(loaded.index.unitQuery(h), input.k).map((n) => this.#neighbour(loaded, n)),
