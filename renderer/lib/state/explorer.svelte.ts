@@ -112,6 +112,24 @@ export class ExplorerState {
     await this.#loadProjection(set, 'umap', generation);
   }
 
+  /**
+   * An image clicked in the library grid: its neighbours in the explored run when that
+   * run is on the image's folder; otherwise `runId` (a finished run on that folder, or
+   * null when there is none) is opened first.
+   */
+  async neighboursOfLibraryImage(datasetId: number, imageId: number, runId: number | null): Promise<void> {
+    if (this.set?.datasetId !== datasetId) {
+      if (runId === null) {
+        this.#notices.info('To see neighbours, train a run on this folder first (Experiments), then it can be explored.');
+        return;
+      }
+      await this.open(runId);
+      if (this.set?.datasetId !== datasetId) return;
+    }
+    this.selectImages([imageId]);
+    await this.showNeighbours({ kind: 'image', imageId });
+  }
+
   async cancel(): Promise<void> {
     if (this.runId === null) return;
     try {
