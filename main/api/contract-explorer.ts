@@ -35,7 +35,7 @@ export const explorerMethodInputs = {
     checkpoint: checkpoint.default('last'),
     encoder: z.enum(['trained', 'random']).default('trained'),
   }),
-  /** Stops the run's embedding job; the promise of computeEmbeddings rejects with name 'Cancelled'. */
+  /** Stops the run's embedding jobs (trained and random); their computeEmbeddings promises reject with name 'Cancelled'. */
   cancelEmbeddings: z.object({ runId }),
   listEmbeddingSets: z.object({ runId }),
   /** 2-D coordinates of every image of the set; cached per set, method and seed. Progress: `projectionProgress`. */

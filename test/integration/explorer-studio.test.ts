@@ -241,5 +241,11 @@ describe('explorer through the studio API', () => {
     assert.equal(random.dim, set.dim);
     // The trained set is untouched by all this.
     assert.equal((await studio.api.listEmbeddingSets({ runId })).find((s) => s.id === set.id)!.count, 11);
+    // One computation per set at a time; another set of the same run may run alongside.
+    const trained = studio.api.computeEmbeddings({ runId });
+    const random2 = studio.api.computeEmbeddings({ runId, encoder: 'random' });
+    await assert.rejects(studio.api.computeEmbeddings({ runId }), /already being computed/);
+    assert.equal((await trained).status, 'ready');
+    assert.equal((await random2).status, 'ready');
   });
 });

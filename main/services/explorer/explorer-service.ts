@@ -59,8 +59,8 @@ export class ExplorerService {
   readonly files: EmbeddingFiles;
   readonly #options: ExplorerServiceOptions;
   readonly #cacheDir: string;
-  /** Running computations by run id (one at a time per run). */
-  readonly #computing = new Map<number, AbortController>();
+  /** Running computations by set key (run:encoder:checkpoint); one per set at a time. */
+  readonly #computing = new Map<string, { readonly runId: number; readonly controller: AbortController }>();
   /** Sets in memory, by set id; dropped when a set is recomputed or a dataset re-scanned. */
   readonly #loaded = new Map<number, Promise<LoadedSet>>();
   /** Projections by set id → "method:seed", valid for the loaded set they were made from. */
@@ -93,9 +93,10 @@ export class ExplorerService {
   }
 
   async compute(runId: number, encoder: EmbeddingEncoderKind, checkpoint: CheckpointChoice): Promise<EmbeddingSetSummary> {
-    if (this.#computing.has(runId)) throw new ExplorerError(`the embeddings of run ${runId} are already being computed`);
+    const key = `${runId}:${encoder}:${checkpoint}`;
+    if (this.#computing.has(key)) throw new ExplorerError(`these embeddings of run ${runId} (${encoder} encoder, checkpoint ${checkpoint}) are already being computed`);
     const controller = new AbortController();
-    this.#computing.set(runId, controller);
+    this.#computing.set(key, { runId, controller });
     let set: StoredSet | undefined;
     // Progress arrives per image; the renderer needs a few updates a second, not 100k.
     let lastEmit = 0;
@@ -133,12 +134,13 @@ export class ExplorerService {
       emit('done', outcome.embedded, outcome.embedded, `${outcome.embedded} embedded, ${outcome.reused} reused, ${outcome.skipped} could not be read`);
       return this.catalogue.summary(set.id);
     } finally {
-      this.#computing.delete(runId);
+      this.#computing.delete(key);
     }
   }
 
+  /** Stops every computation of the run's embedding sets. */
   cancel(runId: number): void {
-    this.#computing.get(runId)?.abort();
+    for (const job of this.#computing.values()) if (job.runId === runId) job.controller.abort();
   }
 
   list(runId: number): EmbeddingSetSummary[] {
@@ -238,7 +240,7 @@ export class ExplorerService {
 
   /** Closing: stops computations (their promises reject as cancelled). */
   close(): void {
-    for (const controller of this.#computing.values()) controller.abort();
+    for (const job of this.#computing.values()) job.controller.abort();
     this.invalidate();
   }
 
