@@ -11,6 +11,7 @@ import { decodeToSquare } from '../../worker/data/decode.ts';
 import { listImageFiles } from '../../worker/data/list-images.ts';
 import { PixelCache } from '../../worker/data/pixel-cache.ts';
 import { epochOrder } from '../../worker/data/shuffle.ts';
+import { decompressionBombPng, encodeImage } from '../helpers/image-fixtures.ts';
 import { sourceSideFor } from '../../worker/data/source-size.ts';
 
 let root: string;
@@ -118,6 +119,43 @@ describe('dataset and cache', () => {
     assert.match(ds.skipped[0]!.reason, /empty file/);
     assert.match(ds.skipped[2]!.reason, /not an image: a text file/);
     assert.deepEqual(skippedSeen.sort(), ['empty.jpg', 'notes.jpg', 'truncated.png']);
+  });
+
+  test('skips a decompression bomb and a truncated JPEG with their reasons', async () => {
+    const dir = await makeFolder('bombs', 2);
+    await fs.writeFile(path.join(dir, 'a', 'bomb.png'), decompressionBombPng());
+    const jpeg = await encodeImage({ width: 64, height: 64, format: 'jpeg', seed: 3 });
+    await fs.writeFile(path.join(dir, 'b', 'cut.jpg'), jpeg.subarray(0, Math.floor(jpeg.length / 2)));
+    const ds = await prepareDataset(await listImageFiles(dir), { side: 8, cache: new PixelCache(path.join(root, 'cache-bombs')) });
+    assert.equal(ds.size, 2);
+    const reasons = Object.fromEntries(ds.skipped.map((s) => [path.basename(s.path), s.reason]));
+    assert.deepEqual(Object.keys(reasons).sort(), ['bomb.png', 'cut.jpg']);
+    assert.match(reasons['bomb.png']!, /pixel limit/i);
+    // libvips says "premature end of JPEG image", or loses its message when two decodes fail at once.
+    assert.match(reasons['cut.jpg']!, /premature end|damaged image/i);
+  });
+
+  test('decodes a BMP (which libvips cannot) through the library decoder', async () => {
+    // A 2×2 24-bit bottom-up BMP: rows padded to 4 bytes, pixels stored BGR.
+    const row = (a: number[], b: number[]) => [...a.slice().reverse(), ...b.slice().reverse(), 0, 0];
+    const pixels = [...row([0, 0, 255], [0, 255, 0]), ...row([255, 0, 0], [255, 255, 255])]; // bottom row first
+    const header = Buffer.alloc(54);
+    header.write('BM', 0, 'ascii');
+    header.writeUInt32LE(54 + pixels.length, 2);
+    header.writeUInt32LE(54, 10);
+    header.writeUInt32LE(40, 14);
+    header.writeInt32LE(2, 18);
+    header.writeInt32LE(2, 22);
+    header.writeUInt16LE(1, 26);
+    header.writeUInt16LE(24, 28);
+    header.writeUInt32LE(pixels.length, 34);
+    const dir = path.join(root, 'bmp');
+    await fs.mkdir(dir);
+    await fs.writeFile(path.join(dir, 'tiny.bmp'), Buffer.concat([header, Buffer.from(pixels)]));
+    const ds = await prepareDataset(await listImageFiles(dir), { side: 2, cache: new PixelCache(path.join(root, 'cache-bmp')) });
+    assert.deepEqual(ds.skipped, []);
+    // Top row: red, white; bottom row: blue, green.
+    assert.deepEqual(Array.from(await ds.pixels(0)), [255, 0, 0, 255, 255, 255, 0, 0, 255, 0, 255, 0]);
   });
 
   test('a second preparation reads pixels from the cache, keyed by content', async () => {

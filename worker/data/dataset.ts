@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { describeNonImage, detectFormat, MAGIC_BYTES } from '../../main/services/library/detect-format.ts';
-import { decodeToSquare } from './decode.ts';
+import { decodeBmp } from '../../main/services/library/bmp-decoder.ts';
+import { decodeToSquare, MAX_INPUT_PIXELS, type RawPixels } from './decode.ts';
 import type { ImageFile } from './list-images.ts';
 import type { PixelCache } from './pixel-cache.ts';
 
@@ -114,18 +115,20 @@ async function loadAndCache(file: string, side: number, cache: PixelCache): Prom
 /**
  * Recognises the content before decoding (the library scanner's rule: by magic bytes,
  * never by extension), so the reason says "a text file" rather than sharp's generic
- * "unsupported image format".
+ * "unsupported image format". BMP, which libvips does not read, goes through the
+ * library's BMP decoder.
  */
-function checkedImageBytes(bytes: Uint8Array): Uint8Array {
+function checkedImageBytes(bytes: Uint8Array): Uint8Array | RawPixels {
   const head = bytes.subarray(0, MAGIC_BYTES);
   const format = detectFormat(head);
   if (format === null) throw new Error(`not an image: ${describeNonImage(head)}`);
-  if (format === 'bmp') throw new Error('BMP images cannot be decoded (sharp/libvips does not read BMP); convert it to PNG');
+  if (format === 'bmp') return decodeBmp(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), MAX_INPUT_PIXELS);
   return bytes;
 }
 
 /** sharp's messages are precise but terse ("Input buffer contains unsupported image format"); keep them, shortened to one line. */
 export function reasonOf(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]!.trim() || 'unknown error';
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+  // libvips sometimes loses its message when several decodes fail at once.
+  return !message || /^unknown error$/i.test(message) ? 'damaged image (the decoder gave no details)' : message;
 }
