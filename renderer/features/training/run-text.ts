@@ -11,12 +11,13 @@ export const STATUS_LABELS: Record<RunStatus, string> = {
   interrupted: 'Interrupted',
 };
 
-/** "45 s", "12 min", "3 h 05 min". */
+/** "45 s", "4 min 05 s", "16 min", "3 h 05 min". */
 export function formatDuration(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '–';
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  if (s < 600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
   const minutes = Math.floor(s / 60);
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }

@@ -1,7 +1,7 @@
 // Training as the renderer sees it: the backend the worker trains on, and one live
 // monitor per run being watched (its curves, progress and log). Runs' rows (status,
 // checkpoints) belong to the experiments state; this holds what streams in.
-import type { RunProgress, RunStatusChange, RunSummary, RuntimeInfo, StepMetricRow, WorkerStatus } from '../../../main/api/contract.ts';
+import type { RunProgress, RunStatus, RunStatusChange, RunSummary, RuntimeInfo, StepMetricRow, WorkerStatus } from '../../../main/api/contract.ts';
 import { SeriesBuffer } from '../../components/charts/series-buffer.ts';
 import type { StudioBridge } from '../api.ts';
 import { errorMessage } from '../format.ts';
@@ -18,6 +18,17 @@ export interface LogEntry {
   kind: 'info' | 'warning' | 'error';
   text: string;
 }
+
+/** How a status change reads in the log (the reason, if any, follows after a colon). */
+const STATUS_LOG: Record<RunStatus, string> = {
+  queued: 'Queued, waiting for the worker',
+  running: 'Training',
+  paused: 'Paused',
+  done: 'Finished',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  interrupted: 'Interrupted',
+};
 
 /** Keep the log readable and bounded; older lines are in the run's row and SQLite. */
 const MAX_LOG = 200;
@@ -97,7 +108,7 @@ export class RunMonitor {
   }
 
   statusChanged(change: RunStatusChange): void {
-    const text = `Run ${change.status}${change.reason ? `: ${change.reason}` : '.'}`;
+    const text = `${STATUS_LOG[change.status]}${change.reason ? `: ${change.reason}` : '.'}`;
     this.addLog(change.status === 'failed' ? 'error' : change.status === 'cancelled' || change.status === 'interrupted' ? 'warning' : 'info', text);
   }
 
