@@ -41,12 +41,17 @@ export async function exportEmbeddings(ctx: ExportContext, format: 'npy' | 'csv'
     await writePathsCsv(csv, loaded.rows.map((r, p) => ({ path: absolute(ctx, r.relPath), label: loaded.labels[p]! })));
     return { files: [file, csv] };
   }
-  const header = ['path', 'label', ...Array.from({ length: d }, (_, c) => `h${c}`)].join(',');
-  const lines = loaded.rows.map((r, p) => {
-    const values = Array.from(raw.subarray(p * d, (p + 1) * d), (v) => String(v));
-    return [csvField(absolute(ctx, r.relPath)), csvField(loaded.labels[p]!), ...values].join(',');
-  });
-  await writeFileAtomic(file, `${[header, ...lines].join('\n')}\n`);
+  // One chunk per 1,000 rows: 100k × 512 values is ~600 MB of text, more than one JS string may hold.
+  const chunks = [`${['path', 'label', ...Array.from({ length: d }, (_, c) => `h${c}`)].join(',')}\n`];
+  for (let start = 0; start < loaded.rows.length; start += 1000) {
+    const lines = loaded.rows.slice(start, start + 1000).map((r, i) => {
+      const p = start + i;
+      const values = Array.from(raw.subarray(p * d, (p + 1) * d), (v) => String(v));
+      return `${[csvField(absolute(ctx, r.relPath)), csvField(loaded.labels[p]!), ...values].join(',')}\n`;
+    });
+    chunks.push(lines.join(''));
+  }
+  await writeFileAtomic(file, chunks);
   return { files: [file] };
 }
 
