@@ -90,6 +90,12 @@ describe('an interrupted run resumes from the app (browser)', () => {
     const runs = (await api.getExperiment({ experimentId })).runs;
     assert.equal(runs.length, 1, 'resuming continued the same run');
     assert.equal(runs[0]!.resumeCount, 1);
+    // Steps after the checkpoint were trained twice (before the crash and after resuming);
+    // the curve holds each step once, as the replay replaced the stored tail.
+    const steps = runs[0]!.step;
+    assert.ok(steps > checkpointStep);
+    await page.waitForFunction(([el, n]) => Number((el as HTMLElement).dataset.points) >= Number(n), [await loss.elementHandle(), steps] as const);
+    assert.equal(Number(await loss.getAttribute('data-points')), steps, 'one point per step, none twice');
     assert.deepEqual(pageErrors, []);
   });
 });
