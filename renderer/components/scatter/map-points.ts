@@ -13,6 +13,8 @@ export interface MapPoints {
    * `labels.length` for images at the dataset root (drawn grey, "(root)" in the legend).
    */
   readonly category: Float32Array;
+  /** Palette slot per point (index into MAP_PALETTE): the label's colour, or the root grey. */
+  readonly colourSlot: Float32Array;
   readonly imageIds: Int32Array;
   readonly relPaths: readonly string[];
   readonly labels: readonly string[];
@@ -25,6 +27,7 @@ export function mapPointsFrom(projection: Projection): MapPoints {
   const x = new Float32Array(count);
   const y = new Float32Array(count);
   const category = new Float32Array(count);
+  const colourSlot = new Float32Array(count);
   const rootCategory = projection.labels.length;
   let hasRoot = false;
   for (let i = 0; i < count; i++) {
@@ -33,8 +36,9 @@ export function mapPointsFrom(projection: Projection): MapPoints {
     const label = projection.labelIndex[i]!;
     if (label < 0) hasRoot = true;
     category[i] = label < 0 ? rootCategory : label;
+    colourSlot[i] = label < 0 ? ROOT_SLOT : label % CATEGORY_COLOURS.length;
   }
-  return { count, x, y, category, imageIds: Int32Array.from(projection.imageIds), relPaths: projection.relPaths, labels: projection.labels, hasRoot };
+  return { count, x, y, category, colourSlot, imageIds: Int32Array.from(projection.imageIds), relPaths: projection.relPaths, labels: projection.labels, hasRoot };
 }
 
 /** Index of each image id in the points, for selecting points named by id (neighbours, lists). */
@@ -48,12 +52,15 @@ export function indexById(points: MapPoints): Map<number, number> {
  * Tableau 10: distinct categorical colours readable on light and dark backgrounds.
  * Labels beyond ten reuse them (the legend says which is which).
  */
-const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#17becf'];
+const CATEGORY_COLOURS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#17becf'];
 export const ROOT_COLOUR = '#9aa3b2';
+/** The map's palette: the category colours, then the grey of images at the root. */
+export const MAP_PALETTE: readonly string[] = [...CATEGORY_COLOURS, ROOT_COLOUR];
+const ROOT_SLOT = CATEGORY_COLOURS.length;
 
-/** One colour per category (labels, then the root category). */
-export function categoryColours(labelCount: number): string[] {
-  return [...Array.from({ length: labelCount }, (_, i) => PALETTE[i % PALETTE.length]!), ROOT_COLOUR];
+/** The colour of label i (the legend's swatch), or of the root category when i is null. */
+export function labelColour(i: number | null): string {
+  return i === null ? ROOT_COLOUR : CATEGORY_COLOURS[i % CATEGORY_COLOURS.length]!;
 }
 
 /** Point size in CSS pixels: large enough to hit with a mouse for few points, small for many. */

@@ -1,0 +1,194 @@
+// The embedding explorer in Debian's Chromium against a real `simclr-studio serve`
+// (real SQLite, the real worker thread) on a tiny run trained through the API (12
+// generated images in 3 sub-folders, 16 px, width 0.125, batch 4, 1 epoch): "Explore"
+// on the finished run, the WebGL map renders, a click on a point shows neighbours with
+// scores, a dropped image finds its own copy first, a non-image gets the backend's
+// message, before/after, label accuracy, and a selection exported to a CSV (and refused
+// into a non-empty folder). Screenshots go to test-output/screenshots/explorer-*.png.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { StudioBridge } from '../../main/api/bridge.ts';
+import { createWebClient } from '../../renderer/lib/web-client.ts';
+import { collectPageErrors, launchChromium, saveScreenshot } from '../helpers/browser.ts';
+import { createTempDir, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
+import { startServe, type ServeProcess } from '../helpers/serve.ts';
+
+/**
+ * The CSS position (inside the map canvas) of a drawn point, found by reading the WebGL
+ * canvas's pixels: the first pixel far from the background colour. Null when the canvas
+ * shows only background (nothing drawn).
+ */
+function findDrawnPoint(page: Page): Promise<{ x: number; y: number; coloured: number } | null> {
+  return page.getByTestId('scatter-map').evaluate((element) => {
+    const source = element as HTMLCanvasElement;
+    const copy = document.createElement('canvas');
+    copy.width = source.width;
+    copy.height = source.height;
+    const context = copy.getContext('2d')!;
+    context.drawImage(source, 0, 0);
+    const { data, width, height } = context.getImageData(0, 0, copy.width, copy.height);
+    const background = [data[0]!, data[1]!, data[2]!];
+    let coloured = 0;
+    let found: { px: number; py: number } | null = null;
+    for (let i = 0; i < width * height; i++) {
+      const distance = Math.abs(data[4 * i]! - background[0]!) + Math.abs(data[4 * i + 1]! - background[1]!) + Math.abs(data[4 * i + 2]! - background[2]!);
+      if (distance < 90) continue;
+      coloured++;
+      found ??= { px: i % width, py: Math.floor(i / width) };
+    }
+    if (!found) return null;
+    const scale = source.clientWidth / source.width;
+    // A couple of pixels inside the point's top edge, to hit its centre region.
+    return { x: (found.px + 2) * scale, y: (found.py + 3) * scale, coloured };
+  });
+}
+
+async function dropFile(page: Page, name: string, bytes: Buffer, type: string): Promise<void> {
+  const dataTransfer = await page.evaluateHandle(
+    ([fileName, content, mime]) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(content)], fileName, { type: mime }));
+      return transfer;
+    },
+    [name, [...bytes], type] as const,
+  );
+  const zone = page.getByRole('region', { name: 'Drop an image to find its neighbours' });
+  await zone.dispatchEvent('dragenter', { dataTransfer });
+  await zone.dispatchEvent('drop', { dataTransfer });
+}
+
+describe('embedding explorer (browser)', () => {
+  let temp: TempDir;
+  let serve: ServeProcess;
+  let browser: Browser;
+  let page: Page;
+  let api: StudioBridge;
+  let pageErrors: string[];
+  let photos: string;
+  let relPaths: string[];
+  let runId: number;
+
+  before(async () => {
+    temp = await createTempDir('simclr-e2e-explorer-');
+    photos = path.join(temp.path, 'photos');
+    relPaths = await writeLabelledFolder(photos, { classes: { roses: 4, ferns: 4, moss: 4 }, size: 32, format: 'png' });
+    serve = await startServe({ dataDir: path.join(temp.path, 'data') });
+    api = createWebClient({ origin: serve.origin, token: serve.token });
+    const datasetId = (await api.addDataset({ path: photos })).datasetId;
+    const experiment = await api.createExperiment({
+      datasetId,
+      name: 'Tiny explorer run',
+      config: { imageSize: 16, width: 0.125, batchSize: 4, epochs: 1, projectionOutputDim: 16, seed: 3 },
+    });
+    let unsubscribe = () => {};
+    const finished = new Promise<string>((resolve) => {
+      unsubscribe = api.onRunStatusChanged((change) => {
+        if (['done', 'failed', 'cancelled'].includes(change.status)) resolve(`${change.status}: ${change.reason}`);
+      });
+    });
+    runId = (await api.startRun({ experimentId: experiment.id })).id;
+    const outcome = await finished;
+    // The event socket would keep this process alive after the tests.
+    unsubscribe();
+    assert.match(outcome, /^done/);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+    // Embedding and UMAP run in the worker: waits are generous, never timed assertions.
+    page.setDefaultTimeout(120_000);
+    // The non-image query and the refused export are answered 4xx on purpose, which Chromium logs.
+    pageErrors = collectPageErrors(page, [/status of 4\d\d/]);
+    await page.goto(serve.url);
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (serve) assert.equal(await serve.stop(), 0, 'the server stops cleanly');
+    await temp?.remove();
+  });
+
+  test('"Explore" on the finished run computes the embeddings and draws the map', async () => {
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Experiments' }).click();
+    await page.getByRole('navigation', { name: 'Experiments' }).getByRole('button', { name: /Tiny explorer run/ }).click();
+    await page.getByRole('button', { name: `Explore run ${runId}` }).click();
+    await page.locator('[data-testid="scatter-map"][data-count="12"]').waitFor();
+    await page.getByTestId('set-summary').filter({ hasText: '12 images' }).waitFor();
+    // The legend names the three sub-folders.
+    const legend = page.getByRole('list', { name: 'Colours by sub-folder' });
+    for (const label of ['roses', 'ferns', 'moss']) await legend.getByText(label).waitFor();
+    const point = await findDrawnPoint(page);
+    assert.ok(point, 'the map canvas shows drawn points, not only background');
+    assert.ok(point.coloured > 12, `several point pixels are coloured (${point.coloured})`);
+  });
+
+  test('a click on a point shows its neighbours with similarity scores', async () => {
+    const point = await findDrawnPoint(page);
+    assert.ok(point);
+    await page.getByTestId('scatter-map').click({ position: { x: point.x, y: point.y } });
+    const grid = page.getByRole('list', { name: 'Neighbours after pretraining' });
+    await grid.waitFor();
+    assert.equal(await grid.getByRole('listitem').count(), 11, 'every other image, most similar first');
+    const scores = (await grid.getByTestId('similarity').allInnerTexts()).map((text) => Number(/-?\d\.\d{3}/.exec(text)![0]));
+    assert.deepEqual([...scores].sort((a, b) => b - a), scores, 'sorted by similarity');
+    assert.ok(scores.every((s) => s >= -1 && s <= 1));
+    const query = await page.getByTestId('neighbour-query').innerText();
+    assert.ok(relPaths.includes(query), `the query is an image of the set (${query})`);
+    await page.getByRole('heading', { name: 'Sub-folders as labels' }).waitFor();
+    await page.getByTestId('knn-accuracy').waitFor();
+    await saveScreenshot(page, 'explorer-map-neighbours');
+  });
+
+  test('a dropped image finds its own copy first; a non-image gets the backend message', async () => {
+    const bytes = await readFile(path.join(photos, 'ferns', 'ferns-2.png'));
+    await dropFile(page, 'dropped.png', bytes, 'image/png');
+    await page.getByTestId('neighbour-query').filter({ hasText: 'dropped.png' }).waitFor();
+    const grid = page.getByRole('list', { name: 'Neighbours after pretraining' });
+    const first = grid.getByRole('listitem').first();
+    assert.match(await first.getByRole('button').getAttribute('title') ?? '', /ferns\/ferns-2\.png$/);
+    assert.match(await first.getByTestId('similarity').innerText(), /1\.000/);
+
+    await dropFile(page, 'notes.txt', Buffer.from('not an image at all'), 'text/plain');
+    const alert = page.getByRole('alert').filter({ hasText: 'notes.txt' });
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /not an image/);
+  });
+
+  test('before / after shows the same query under a random-initialised encoder', async () => {
+    await page.getByRole('button', { name: /ferns-2\.png/ }).first().click();
+    await page.getByTestId('neighbour-query').filter({ hasText: 'ferns/ferns-2.png' }).waitFor();
+    await page.getByLabel('Before / after').check();
+    const before = page.getByRole('list', { name: 'Neighbours before pretraining' });
+    await before.waitFor();
+    assert.equal(await before.getByRole('listitem').count(), 11);
+    await saveScreenshot(page, 'explorer-before-after');
+    await page.getByLabel('Before / after').uncheck();
+  });
+
+  test('the selection is exported as CSV; copies into a non-empty folder are refused with the reason', async () => {
+    const target = path.join(temp.path, 'exports', 'selection.csv');
+    await mkdir(path.dirname(target), { recursive: true });
+    await page.getByLabel(/Save to/).fill(target);
+    await page.getByRole('button', { name: 'Selection as CSV' }).click();
+    await page.getByTestId('export-outcome').filter({ hasText: 'saved' }).waitFor();
+    assert.ok(existsSync(target), 'the CSV exists');
+    assert.match(await readFile(target, 'utf8'), /ferns-2\.png/);
+
+    const full = path.join(temp.path, 'full');
+    await mkdir(full);
+    await writeFile(path.join(full, 'keep.txt'), 'mine');
+    await page.getByLabel(/Save to/).fill(full);
+    await page.getByRole('button', { name: 'Copy selected files to folder' }).click();
+    const refusal = page.getByTestId('export-outcome');
+    await refusal.filter({ hasNotText: 'saved' }).waitFor();
+    assert.match(await refusal.innerText(), /full/);
+    assert.equal(await readFile(path.join(full, 'keep.txt'), 'utf8'), 'mine', 'nothing in the folder was touched');
+    await saveScreenshot(page, 'explorer-export');
+  });
+
+  test('no page errors', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
