@@ -18,11 +18,13 @@ class BodyError extends Error {
 }
 
 async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const tooLarge = () => new BodyError(413, `request body is larger than ${MAX_BODY_BYTES} bytes`);
+  if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new BodyError(413, `request body is larger than ${MAX_BODY_BYTES} bytes`);
+    if (size > MAX_BODY_BYTES) throw tooLarge();
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();
@@ -59,6 +61,8 @@ export async function handleApiCall(request: IncomingMessage, response: ServerRe
     input = await readJsonBody(request);
   } catch (error) {
     if (!(error instanceof BodyError)) throw error;
+    // The rest of an oversized body is never read: close the connection after answering.
+    if (error.status === 413) response.setHeader('connection', 'close');
     sendJson(response, error.status, { ok: false, error: { name: error.name, message: error.message } });
     return;
   }

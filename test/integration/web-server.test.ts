@@ -28,6 +28,7 @@ function request(port: number, options: { method?: string; path: string; headers
       { host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers },
       (res) => {
         const chunks: Buffer[] = [];
+        res.on('error', reject);
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
           const body = Buffer.concat(chunks);
@@ -198,6 +199,22 @@ describe('web server', () => {
     assert.equal(get.status, 405);
   });
 
+  test('an oversized request body is refused before it is read whole', async () => {
+    const answer = await request(server.port, {
+      method: 'POST',
+      path: '/api/addDataset',
+      headers: { [TOKEN_HEADER]: server.token, 'content-type': 'application/json' },
+      body: JSON.stringify({ path: 'x'.repeat(2 * 1024 * 1024) }),
+    }).catch((error: NodeJS.ErrnoException) => ({ status: 0, code: error.code }) as const);
+    // The server answers 413 as soon as the limit is passed; the client may instead see
+    // the connection reset while it is still sending. Either way nothing was added.
+    if (answer.status !== 0) {
+      assert.equal(answer.status, 413);
+      assert.match((answer as Answer).json().error.message, /larger than 1048576 bytes/);
+    }
+    assert.deepEqual((await call('listDatasets', {})).json().value, []);
+  });
+
   test('a failure in the service comes back as a 422 with its message', async () => {
     const missing = path.join(temp.path, 'no-such-folder');
     const answer = await call('addDataset', { path: missing });
@@ -256,6 +273,42 @@ describe('web server', () => {
     assert.notEqual(escaping.headers['content-type'], 'image/webp');
     assert.equal((await thumb('cats/not-there.png')).status, 404);
     assert.equal((await request(server.port, { path: `/thumb/999/cats/cats-0.png?token=${server.token}` })).status, 404);
+  });
+
+  test('every open socket gets the events, and closing the server closes them', async () => {
+    const extra = await startWebServer({
+      api: studio.api,
+      events: studio.events,
+      thumbnailFile: (id, rel) => studio.thumbnails.thumbnailFile(id, rel),
+      rendererDir: path.join(temp.path, 'renderer'),
+      port: 0,
+    });
+    const open = (port: number, token: string) =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const socket = new WebSocket(`ws://127.0.0.1:${port}/events?token=${token}`);
+        socket.on('open', () => resolve(socket));
+        socket.on('error', reject);
+      });
+    try {
+      const sockets = [await open(extra.port, extra.token), await open(extra.port, extra.token)];
+      const progress = sockets.map(
+        (socket) =>
+          new Promise<any>((resolve) =>
+            socket.on('message', (data) => {
+              const message = JSON.parse(String(data));
+              if (message.event === 'scanProgress') resolve(message);
+            }),
+          ),
+      );
+      const closed = sockets.map((socket) => new Promise<number>((resolve) => socket.on('close', (code) => resolve(code))));
+      const [dataset] = (await call('listDatasets', {})).json().value;
+      await call('rescanDataset', { datasetId: dataset.id });
+      for (const message of await Promise.all(progress)) assert.equal(message.payload.datasetId, dataset.id);
+      await extra.close();
+      assert.deepEqual(await Promise.all(closed), [1001, 1001]);
+    } finally {
+      await extra.close();
+    }
   });
 
   test('a missing renderer build is explained', async () => {
