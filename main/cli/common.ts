@@ -32,3 +32,10 @@ export function numberFlag(value: string | undefined, flag: string, fallback: nu
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 }
+
+/** One of `allowed`, or a CliError listing them. */
+export function choiceFlag<T extends string>(value: string | undefined, flag: string, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new CliError(`unknown --${flag} '${value}': choose one of ${allowed.join(', ')}`);
+  return value as T;
+}

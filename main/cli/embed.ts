@@ -8,12 +8,12 @@ import { defaultDataDir } from '../data-dir.ts';
 import { selectBackend } from '../../worker/backend.ts';
 import { noUsableImagesMessage, openFolderDataset } from '../../worker/data/open-folder.ts';
 import { embedDataset } from '../../worker/embed.ts';
-import { writePathsCsv } from '../../worker/export/csv.ts';
+import { csvPathFor, writePathsCsv } from '../../worker/export/csv.ts';
 import { writeNpyFloat32 } from '../../worker/export/npy.ts';
 import { lastCheckpointPath, readCheckpoint } from '../../worker/simclr/checkpoint.ts';
 import { encoderFromCheckpoint } from '../../worker/simclr/trainer-session.ts';
 import { CliError, parseCommandArgs, printJson } from './common.ts';
-import { ProgressLine } from './train.ts';
+import { ProgressLine } from './progress-line.ts';
 
 const USAGE = `usage: simclr-studio embed <folder> --run-dir D --out F.npy [--json]
 
@@ -26,11 +26,6 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
-
-/** F.npy → F.csv (any other name gets .csv appended). */
-export function csvPathFor(npyPath: string): string {
-  return npyPath.toLowerCase().endsWith('.npy') ? `${npyPath.slice(0, -4)}.csv` : `${npyPath}.csv`;
-}
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 'embed');

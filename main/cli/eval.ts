@@ -16,7 +16,9 @@ import { lastCheckpointPath, readCheckpoint } from '../../worker/simclr/checkpoi
 import { createEncoder } from '../../worker/simclr/model.ts';
 import { encoderFromCheckpoint } from '../../worker/simclr/trainer-session.ts';
 import { CliError, numberFlag, parseCommandArgs, printJson } from './common.ts';
-import { choiceFlag, configError, ProgressLine } from './train.ts';
+import { choiceFlag } from './common.ts';
+import { ProgressLine } from './progress-line.ts';
+import { configError } from './train.ts';
 
 const USAGE = `usage: simclr-studio eval knn|linear --train <folder> --test <folder>
          (--run-dir D | --random-init [--backbone ${BACKBONES.join('|')}] [--width F] [--image-size S])

@@ -17,7 +17,7 @@ import { embedDataset } from '../../worker/embed.ts';
 import { loadEncoder } from '../../worker/jobs/explorer-encoder.ts';
 import { lastCheckpointPath } from '../../worker/simclr/checkpoint.ts';
 import { CliError, numberFlag, parseCommandArgs, printJson } from './common.ts';
-import { ProgressLine } from './train.ts';
+import { ProgressLine } from './progress-line.ts';
 
 const USAGE = `usage: simclr-studio neighbours <image> --run-dir D --dataset <folder> [--k 10] [--json]
 

@@ -30,7 +30,8 @@ import { TrainingError } from '../../worker/simclr/trainer-errors.ts';
 import { assertResumable, configAsInput } from '../../worker/simclr/trainer-resume.ts';
 import { createSession, disposeSession, restoreSession } from '../../worker/simclr/trainer-session.ts';
 import { trainRun, type StepMetrics } from '../../worker/simclr/trainer.ts';
-import { CliError, numberFlag, parseCommandArgs, printJson } from './common.ts';
+import { choiceFlag, CliError, numberFlag, parseCommandArgs, printJson } from './common.ts';
+import { ProgressLine } from './progress-line.ts';
 
 const USAGE = `usage: simclr-studio train <folder> --run-dir D [--epochs N] [--batch-size B] [--image-size S]
          [--backbone ${BACKBONES.join('|')}] [--width F] [--temperature T]
@@ -56,51 +57,6 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
-
-/**
- * A one-line progress bar on a terminal (rewritten in place); on a pipe or file only
- * the lines passed to log() are written, so logs stay readable.
- */
-export class ProgressLine {
-  readonly #stream: NodeJS.WriteStream;
-  readonly #tty: boolean;
-  #shown = false;
-  #lastDraw = 0;
-
-  constructor(stream: NodeJS.WriteStream) {
-    this.#stream = stream;
-    this.#tty = Boolean(stream.isTTY);
-  }
-
-  update(text: string, fraction: number): void {
-    if (!this.#tty) return;
-    const now = Date.now();
-    if (now - this.#lastDraw < 100 && fraction < 1) return; // at most 10 redraws a second
-    this.#lastDraw = now;
-    const width = 24;
-    const filled = Math.round(Math.max(0, Math.min(1, fraction)) * width);
-    const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}`;
-    this.#stream.write(`\r\x1b[K${line.slice(0, (this.#stream.columns || 100) - 1)}`);
-    this.#shown = true;
-  }
-
-  log(line: string): void {
-    this.done();
-    this.#stream.write(`${line}\n`);
-  }
-
-  done(): void {
-    if (this.#shown) this.#stream.write('\r\x1b[K');
-    this.#shown = false;
-  }
-}
-
-/** One of `allowed`, or a CliError listing them. */
-export function choiceFlag<T extends string>(value: string | undefined, flag: string, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw new CliError(`unknown --${flag} '${value}': choose one of ${allowed.join(', ')}`);
-  return value as T;
-}
 
 /** Config fields that have a flag: errors name the flag the user typed. */
 const FLAG_OF: Record<string, string> = {

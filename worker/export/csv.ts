@@ -7,6 +7,11 @@ export interface EmbeddedImageRow {
   readonly label: string;
 }
 
+/** F.npy → F.csv (any other name gets .csv appended): the paths CSV beside an embeddings file. */
+export function csvPathFor(npyPath: string): string {
+  return npyPath.toLowerCase().endsWith('.npy') ? `${npyPath.slice(0, -4)}.csv` : `${npyPath}.csv`;
+}
+
 export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }

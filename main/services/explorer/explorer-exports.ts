@@ -6,7 +6,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ExportResult, Projection } from '../../api/contract.ts';
-import { csvField, writePathsCsv } from '../../../worker/export/csv.ts';
+import { csvField, csvPathFor, writePathsCsv } from '../../../worker/export/csv.ts';
 import { writeNpyFloat32 } from '../../../worker/export/npy.ts';
 import { writeFileAtomic } from '../../../worker/files.ts';
 import type { KnnGraph } from '../../../worker/jobs/explorer-knn-graph.ts';
@@ -35,8 +35,7 @@ export async function exportEmbeddings(ctx: ExportContext, format: 'npy' | 'csv'
   const d = loaded.set.dim;
   if (format === 'npy') {
     // Same naming as the CLI's embed (F.npy → F.csv). Imported lazily: main/cli/embed.ts loads TensorFlow.js.
-    const { csvPathFor } = await import('../../cli/embed.ts');
-    const csv = csvPathFor(file);
+        const csv = csvPathFor(file);
     await writeNpyFloat32(file, raw, [loaded.rows.length, d]);
     await writePathsCsv(csv, loaded.rows.map((r, p) => ({ path: absolute(ctx, r.relPath), label: loaded.labels[p]! })));
     return { files: [file, csv] };
