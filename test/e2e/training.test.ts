@@ -215,6 +215,8 @@ describe('training from the app (browser)', () => {
 
     await page.getByRole('button', { name: 'Compare runs' }).click();
     await page.getByRole('heading', { name: 'Compare runs' }).waitFor();
+    // The latest runs of the two experiments are chosen at first; each run is a choice.
+    for (const run of [/Tiny run B run \d+/, /Tiny run A, 40 epochs run \d+/]) assert.ok(await page.getByRole('checkbox', { name: run }).isChecked());
     const table = page.getByTestId('config-comparison');
     await table.waitFor();
     await waitForChartPoints(page, 'Loss', steps);
