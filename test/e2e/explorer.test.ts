@@ -167,6 +167,29 @@ describe('embedding explorer (browser)', () => {
     await page.getByLabel('Before / after').uncheck();
   });
 
+  test('a shift-drag lasso around the whole map selects every image', async () => {
+    const box = (await page.getByTestId('scatter-map').boundingBox())!;
+    const corners = [
+      [box.x + 3, box.y + 3],
+      [box.x + box.width - 3, box.y + 3],
+      [box.x + box.width - 3, box.y + box.height - 3],
+      [box.x + 3, box.y + box.height - 3],
+    ] as const;
+    await page.keyboard.down('Shift');
+    await page.mouse.move(corners[0][0], corners[0][1]);
+    await page.mouse.down();
+    for (const [x, y] of [...corners.slice(1), corners[0]]) await page.mouse.move(x, y, { steps: 4 });
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    await page.getByText('12 images selected on the map.').waitFor();
+    // Escape on the map clears it; a click on one point selects just that one again.
+    await page.getByTestId('scatter-map').press('Escape');
+    await page.getByText('Nothing selected').waitFor();
+    const point = (await findDrawnPoint(page))!;
+    await page.getByTestId('scatter-map').click({ position: { x: point.x, y: point.y } });
+    await page.getByText('1 image selected on the map.').waitFor();
+  });
+
   test('the selection is exported as CSV; copies into a non-empty folder are refused with the reason', async () => {
     const target = path.join(temp.path, 'exports', 'selection.csv');
     await mkdir(path.dirname(target), { recursive: true });
@@ -174,7 +197,9 @@ describe('embedding explorer (browser)', () => {
     await page.getByRole('button', { name: 'Selection as CSV' }).click();
     await page.getByTestId('export-outcome').filter({ hasText: 'saved' }).waitFor();
     assert.ok(existsSync(target), 'the CSV exists');
-    assert.match(await readFile(target, 'utf8'), /ferns-2\.png/);
+    const rows = (await readFile(target, 'utf8')).trim().split('\n').slice(1);
+    assert.equal(rows.length, 1, 'one row: the one selected image');
+    assert.ok(relPaths.some((relPath) => rows[0]!.includes(relPath)), `the row names an image of the set: ${rows[0]}`);
 
     const full = path.join(temp.path, 'full');
     await mkdir(full);

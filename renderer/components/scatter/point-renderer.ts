@@ -66,7 +66,9 @@ export class PointRenderer {
   /** Throws when the browser has no WebGL (the caller says so in words). */
   constructor(canvas: HTMLCanvasElement) {
     // preserveDrawingBuffer: the picture stays readable (screenshots, tests) between frames.
-    const gl = canvas.getContext('webgl', { antialias: true, preserveDrawingBuffer: true, alpha: false });
+    // No MSAA: the points are discs cut in the fragment shader, and multisampling made a
+    // software-rendered frame of 100k points ~8x slower (bench/explorer-map-fps.ts).
+    const gl = canvas.getContext('webgl', { antialias: false, preserveDrawingBuffer: true, alpha: false });
     if (!gl) throw new Error('this browser cannot draw WebGL, which the map needs');
     this.#gl = gl;
     const program = gl.createProgram()!;
@@ -103,7 +105,7 @@ export class PointRenderer {
     this.setSelection([]);
   }
 
-  /** The selected points, drawn again on top, larger and in the highlight colour. */
+  /** The selected points, drawn again on top inside a ring of the highlight colour. */
   setSelection(indices: readonly number[]): void {
     const gl = this.#gl;
     const positions = new Float32Array(2 * indices.length); // [S, 2]
@@ -155,7 +157,11 @@ export class PointRenderer {
       gl.drawArrays(gl.POINTS, 0, count);
     };
     draw(this.#positions, this.#colours, this.#count, options.pointSize, false);
-    if (this.#selectedCount > 0) draw(this.#selectedPositions, this.#selectedColours, this.#selectedCount, options.pointSize + 4, true);
+    if (this.#selectedCount > 0) {
+      // A ring in the highlight colour around each selected point, which keeps its own colour.
+      draw(this.#selectedPositions, this.#selectedColours, this.#selectedCount, options.pointSize + 6, true);
+      draw(this.#selectedPositions, this.#selectedColours, this.#selectedCount, options.pointSize, false);
+    }
   }
 
   dispose(): void {
