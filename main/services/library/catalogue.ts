@@ -38,9 +38,26 @@ export type FileRow =
   | { status: 'ok'; relPath: string; size: number; mtimeMs: number; contentHash: string; width: number; height: number; format: string }
   | { status: 'skipped'; relPath: string; size: number; mtimeMs: number; reason: string };
 
+/** One page of the grid (dataset, limit, offset); migration 0004's index covers it. */
+export const IMAGE_PAGE_SQL =
+  "SELECT id, rel_path, width, height, format, size FROM images WHERE dataset_id = ? AND status = 'ok' ORDER BY rel_path LIMIT ? OFFSET ?";
+
+/** Usable and skipped file counts of one dataset. */
+interface Counts {
+  ok: number;
+  skipped: number;
+}
+
 export class Catalogue {
   readonly db: Db;
   private readonly stmt;
+  /**
+   * Counts per dataset, valid while neither this connection wrote (`generation`) nor
+   * another one committed (SQLite's data_version): counting 100k rows on every page of
+   * the grid would cost ~20 ms each time.
+   */
+  private countsCache: { key: string; counts: Map<number, Counts> } | undefined;
+  private generation = 0;
 
   constructor(db: Db) {
     this.db = db;
@@ -50,11 +67,9 @@ export class Catalogue {
       ),
       datasetById: db.prepare<[number], DatasetRow>('SELECT * FROM datasets WHERE id = ?'),
       datasetByRoot: db.prepare<[string], DatasetRow>('SELECT * FROM datasets WHERE root = ?'),
-      allDatasets: db.prepare<[], DatasetRow & { image_count: number; skipped_count: number }>(
-        `SELECT d.*,
-           (SELECT count(*) FROM images i WHERE i.dataset_id = d.id AND i.status = 'ok') AS image_count,
-           (SELECT count(*) FROM images i WHERE i.dataset_id = d.id AND i.status = 'skipped') AS skipped_count
-         FROM datasets d ORDER BY d.added_at, d.id`,
+      allDatasets: db.prepare<[], DatasetRow>('SELECT * FROM datasets ORDER BY added_at, id'),
+      countsByDataset: db.prepare<[], { dataset_id: number; status: 'ok' | 'skipped'; n: number }>(
+        'SELECT dataset_id, status, count(*) AS n FROM images GROUP BY dataset_id, status',
       ),
       setStatus: db.prepare<[DatasetStatus, string | null, number]>('UPDATE datasets SET status = ?, error = ? WHERE id = ?'),
       markScanned: db.prepare<[string, number]>("UPDATE datasets SET status = 'ready', error = NULL, last_scan_at = ? WHERE id = ?"),
@@ -71,10 +86,7 @@ export class Catalogue {
            status = excluded.status, reason = excluded.reason`,
       ),
       deleteFile: db.prepare<[number]>('DELETE FROM images WHERE id = ?'),
-      countOk: db.prepare<[number], { n: number }>("SELECT count(*) AS n FROM images WHERE dataset_id = ? AND status = 'ok'"),
-      pageOk: db.prepare<[number, number, number], { id: number; rel_path: string; width: number; height: number; format: string; size: number }>(
-        "SELECT id, rel_path, width, height, format, size FROM images WHERE dataset_id = ? AND status = 'ok' ORDER BY rel_path LIMIT ? OFFSET ?",
-      ),
+      pageOk: db.prepare<[number, number, number], { id: number; rel_path: string; width: number; height: number; format: string; size: number }>(IMAGE_PAGE_SQL),
       skipped: db.prepare<[number], { rel_path: string; reason: string }>(
         "SELECT rel_path, reason FROM images WHERE dataset_id = ? AND status = 'skipped' ORDER BY rel_path",
       ),
@@ -89,10 +101,26 @@ export class Catalogue {
 
   /** Runs `fn` in one write transaction. */
   transaction<T>(fn: () => T): T {
+    this.generation++;
     return this.db.transaction(fn).immediate();
   }
 
+  private counts(datasetId: number): Counts {
+    const key = `${this.db.pragma('data_version', { simple: true })}:${this.generation}`;
+    if (this.countsCache?.key !== key) {
+      const counts = new Map<number, Counts>();
+      for (const row of this.stmt.countsByDataset.all()) {
+        const entry = counts.get(row.dataset_id) ?? { ok: 0, skipped: 0 };
+        entry[row.status] = row.n;
+        counts.set(row.dataset_id, entry);
+      }
+      this.countsCache = { key, counts };
+    }
+    return this.countsCache.counts.get(datasetId) ?? { ok: 0, skipped: 0 };
+  }
+
   createDataset(root: string, name: string, now: Date = new Date()): number {
+    this.generation++;
     return (this.stmt.insertDataset.get(root, name, now.toISOString()) as { id: number }).id;
   }
 
@@ -110,8 +138,8 @@ export class Catalogue {
       path: row.root,
       name: row.name,
       status: row.status,
-      imageCount: row.image_count,
-      skippedCount: row.skipped_count,
+      imageCount: this.counts(row.id).ok,
+      skippedCount: this.counts(row.id).skipped,
       addedAt: row.added_at,
       lastScanAt: row.last_scan_at,
       error: row.error,
@@ -119,15 +147,18 @@ export class Catalogue {
   }
 
   setStatus(id: number, status: DatasetStatus, error: string | null = null): void {
+    this.generation++;
     this.stmt.setStatus.run(status, error, id);
   }
 
   markScanned(id: number, now: Date = new Date()): void {
+    this.generation++;
     this.stmt.markScanned.run(now.toISOString(), id);
   }
 
   /** Deletes the dataset and (by ON DELETE CASCADE) its rows. Files on disk are not touched. */
   deleteDataset(id: number): void {
+    this.generation++;
     this.stmt.deleteDataset.run(id);
   }
 
@@ -145,6 +176,7 @@ export class Catalogue {
 
   /** Inserts or replaces the row of `row.relPath`, keeping its id (so later tables' references stay valid). */
   saveFile(datasetId: number, row: FileRow): void {
+    this.generation++;
     this.stmt.upsertFile.run({
       datasetId,
       relPath: row.relPath,
@@ -160,11 +192,12 @@ export class Catalogue {
   }
 
   deleteFile(id: number): void {
+    this.generation++;
     this.stmt.deleteFile.run(id);
   }
 
   countImages(datasetId: number): number {
-    return this.stmt.countOk.get(datasetId)!.n;
+    return this.counts(datasetId).ok;
   }
 
   /** Usable images in path order. */
