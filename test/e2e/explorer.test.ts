@@ -3,8 +3,8 @@
 // generated images in 3 sub-folders, 16 px, width 0.125, batch 4, 1 epoch): "Explore"
 // on the finished run, the WebGL map renders, a click on a point shows neighbours with
 // scores, a dropped image finds its own copy first, a non-image gets the backend's
-// message, before/after, label accuracy, and a selection exported to a CSV (and refused
-// into a non-empty folder). Screenshots go to test-output/screenshots/explorer-*.png.
+// message, before/after, label accuracy, lasso, a selection exported to a CSV (and
+// refused into a non-empty folder), and a library grid click showing neighbours. Screenshots go to test-output/screenshots/explorer-*.png.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -211,6 +211,16 @@ describe('embedding explorer (browser)', () => {
     assert.match(await refusal.innerText(), /full/);
     assert.equal(await readFile(path.join(full, 'keep.txt'), 'utf8'), 'mine', 'nothing in the folder was touched');
     await saveScreenshot(page, 'explorer-export');
+  });
+
+  test('an image clicked in the library grid shows its neighbours in the explorer', async () => {
+    const screens = page.getByRole('navigation', { name: 'Screens' });
+    await screens.getByRole('button', { name: 'Library' }).click();
+    await page.getByRole('button', { name: 'Show the neighbours of moss/moss-1.png' }).click();
+    await page.getByTestId('neighbour-query').filter({ hasText: 'moss/moss-1.png' }).waitFor();
+    assert.equal(await screens.getByRole('button', { name: 'Explorer' }).getAttribute('aria-current'), 'page');
+    assert.equal(await page.getByRole('list', { name: 'Neighbours after pretraining' }).getByRole('listitem').count(), 11);
+    await page.getByText('1 image selected on the map.').waitFor();
   });
 
   test('no page errors', () => {
