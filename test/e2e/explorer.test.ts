@@ -47,6 +47,11 @@ function findDrawnPoint(page: Page): Promise<{ x: number; y: number; coloured: n
   });
 }
 
+/** Waits until two animation frames have run (the map draws a view change in the next one). */
+function nextFrames(page: Page): Promise<void> {
+  return page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+}
+
 async function dropFile(page: Page, name: string, bytes: Buffer, type: string): Promise<void> {
   const dataTransfer = await page.evaluateHandle(
     ([fileName, content, mime]) => {
@@ -165,6 +170,28 @@ describe('embedding explorer (browser)', () => {
     assert.equal(await before.getByRole('listitem').count(), 11);
     await saveScreenshot(page, 'explorer-before-after');
     await page.getByLabel('Before / after').uncheck();
+  });
+
+  test('the wheel zooms the map, a drag pans it, "0" resets the view', async () => {
+    const map = page.getByTestId('scatter-map');
+    const box = (await map.boundingBox())!;
+    const start = (await findDrawnPoint(page))!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -400);
+    await nextFrames(page);
+    assert.notDeepEqual(await findDrawnPoint(page), start, 'zooming moved the points on screen');
+    await map.press('0');
+    await nextFrames(page);
+    assert.deepEqual(await findDrawnPoint(page), start, 'the reset view draws the points where they started');
+    await page.mouse.move(box.x + 20, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 120, box.y + box.height / 2 + 40, { steps: 5 });
+    await page.mouse.up();
+    await nextFrames(page);
+    const panned = (await findDrawnPoint(page))!;
+    assert.ok(Math.abs(panned.x - start.x - 100) <= 3 && Math.abs(panned.y - start.y - 40) <= 3, `the drag moved the picture by (100, 40): ${JSON.stringify({ start, panned })}`);
+    await map.press('0');
+    await nextFrames(page);
   });
 
   test('a shift-drag lasso around the whole map selects every image', async () => {
