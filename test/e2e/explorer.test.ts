@@ -240,6 +240,31 @@ describe('embedding explorer (browser)', () => {
     await saveScreenshot(page, 'explorer-export');
   });
 
+  test('the near-duplicate list follows its threshold; outliers and label accuracy match the API', async () => {
+    const set = (await api.listEmbeddingSets({ runId })).find((candidate) => candidate.encoder === 'trained')!;
+    const section = page.getByRole('region', { name: 'Near-duplicates' });
+    const expectedCount = async (threshold: number) => (await api.listDuplicates({ setId: set.id, threshold, limit: 200 })).pairs.length;
+    const countText = (n: number) => (n === 0 ? 'No pairs this similar' : `${n} pair${n === 1 ? '' : 's'}`);
+    await section.getByText(countText(await expectedCount(0.95))).first().waitFor();
+    // The slider moved to its top end (similarity 1): only exact duplicates remain.
+    await section.getByRole('slider').evaluate((input: HTMLInputElement) => {
+      input.value = '1';
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await section.getByText('Similarity at least 1.000').waitFor();
+    await section.getByText(countText(await expectedCount(1))).first().waitFor();
+
+    const outliers = await api.listOutliers({ setId: set.id, count: 30 });
+    const outlierRows = page.getByRole('region', { name: 'Outliers' }).getByRole('listitem');
+    assert.equal(await outlierRows.count(), outliers.length);
+    assert.match(await outlierRows.first().innerText(), new RegExp(outliers[0]!.relPath.replace('.', '\\.')));
+
+    const labels = await api.evaluateLabels({ setId: set.id });
+    assert.ok(labels.available, 'three sub-folders of four images look like labels');
+    assert.equal(await page.getByTestId('knn-accuracy').innerText(), `${(labels.accuracy * 100).toFixed(1)} %`);
+    assert.equal(await page.getByRole('region', { name: 'Sub-folders as labels' }).getByRole('row').count(), 1 + labels.classes.length);
+  });
+
   test('an image clicked in the library grid shows its neighbours in the explorer', async () => {
     const screens = page.getByRole('navigation', { name: 'Screens' });
     await screens.getByRole('button', { name: 'Library' }).click();
