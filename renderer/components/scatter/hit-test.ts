@@ -3,19 +3,24 @@
 // for every pan and zoom.
 import { pixelsPerUnit, type Size, type View } from './view-transform.ts';
 
-/** The point nearest to (sx, sy) within `radius` CSS pixels, or -1. */
+/**
+ * The point nearest to (sx, sy) within `radius` CSS pixels, or -1. Of equally near points
+ * (duplicates in the projection) the lowest index wins, so a click is repeatable.
+ */
 export function nearestPoint(x: Float32Array, y: Float32Array, view: View, size: Size, sx: number, sy: number, radius: number): number {
   const k = pixelsPerUnit(view, size);
   // Compare in data units: no per-point transform.
   const qx = view.cx + (sx - size.width / 2) / k;
   const qy = view.cy - (sy - size.height / 2) / k;
+  const radiusSquared = (radius / k) ** 2;
   let best = -1;
-  let bestDistance = (radius / k) ** 2;
+  let bestDistance = Infinity;
   for (let i = 0; i < x.length; i++) {
     const dx = x[i]! - qx;
     const dy = y[i]! - qy;
     const distance = dx * dx + dy * dy;
-    if (distance <= bestDistance) {
+    // Strictly nearer only: a later point at the same distance does not replace an earlier one.
+    if (distance <= radiusSquared && distance < bestDistance) {
       bestDistance = distance;
       best = i;
     }
