@@ -7,6 +7,15 @@ import sharp, { type Sharp, type SharpOptions } from 'sharp';
 import { decodeBmp } from './bmp-decoder.ts';
 import { detectFormat, MAGIC_BYTES, type DetectedFormat } from './detect-format.ts';
 
+/**
+ * How much damage an image may have and still be catalogued, trained on and embedded:
+ * libvips warnings and a wrong checksum over intact pixels are tolerated, missing or
+ * undecodable pixel data (a truncated file) is not. The scanner's full-decode check
+ * (inspect-file.ts) and the training decoder (worker/data/decode.ts) must use the same
+ * level, or an image the library shows is skipped in training.
+ */
+export const ACCEPTED_DAMAGE = 'truncated' satisfies SharpOptions['failOn'];
+
 export interface OpenImageOptions {
   /** Refuse images with more pixels than this (decompression-bomb guard). */
   maxPixels: number;
