@@ -4,9 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StudioApi } from './contract.ts';
 import { dispatch, type CallOutcome } from './dispatch.ts';
-
-/** Inputs are small objects (a path, an id, a page); anything bigger is a mistake or abuse. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+import { bodyLimitOf } from './web-limits.ts';
 
 class BodyError extends Error {
   readonly status: number;
@@ -17,14 +15,15 @@ class BodyError extends Error {
   }
 }
 
-async function readJsonBody(request: IncomingMessage): Promise<unknown> {
-  const tooLarge = () => new BodyError(413, `request body is larger than ${MAX_BODY_BYTES} bytes`);
-  if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) throw tooLarge();
+/** Reads at most `limit` bytes (web-limits.ts says how many each method may send). */
+async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
+  const tooLarge = () => new BodyError(413, `request body is larger than ${limit} bytes`);
+  if (Number(request.headers['content-length'] ?? 0) > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw tooLarge();
+    if (size > limit) throw tooLarge();
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();
@@ -58,7 +57,7 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 export async function handleApiCall(request: IncomingMessage, response: ServerResponse, api: StudioApi, method: string): Promise<void> {
   let input: unknown;
   try {
-    input = await readJsonBody(request);
+    input = await readJsonBody(request, bodyLimitOf(method));
   } catch (error) {
     if (!(error instanceof BodyError)) throw error;
     // The rest of an oversized body is never read: close the connection after answering.
