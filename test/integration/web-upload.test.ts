@@ -52,7 +52,7 @@ describe('web upload of file bytes', () => {
     const photo = await encodeImage({ width: 1400, height: 1000, format: 'png', seed: 7 });
     assert.ok(photo.length > 2.5 * 1024 * 1024, `the fixture must be photo-sized, got ${photo.length} bytes`);
     const client = createWebClient({ origin: server.origin, token: server.token });
-    const query = await fileQuery(client, new File([photo], 'photo.png', { type: 'image/png' }));
+    const query = await fileQuery(client, new File([new Uint8Array(photo)], 'photo.png', { type: 'image/png' }));
     assert.equal(query.kind, 'file');
     assert.equal(query.bytesBase64, toBase64(photo));
     assert.ok(query.bytesBase64!.length > 3 * 1024 * 1024);
