@@ -24,11 +24,12 @@ import { noUsableImagesMessage, openFolderDataset } from '../../worker/data/open
 import { exportLayersModel } from '../../worker/export/layers-model.ts';
 import { selectBackend } from '../../worker/backend.ts';
 import { BACKBONES, BACKENDS, OPTIMIZERS, resolveTrainConfig, type TrainConfig, type TrainConfigInput } from '../../worker/simclr/config.ts';
-import { type Checkpoint, CheckpointError, lastCheckpointPath, readCheckpoint } from '../../worker/simclr/checkpoint.ts';
+import { openSession, readResumePoint, type ResumePoint } from '../../worker/jobs/train-session.ts';
+import { lastCheckpointPath } from '../../worker/simclr/checkpoint.ts';
 import { TrainController } from '../../worker/simclr/trainer-control.ts';
 import { TrainingError } from '../../worker/simclr/trainer-errors.ts';
 import { assertResumable, configAsInput } from '../../worker/simclr/trainer-resume.ts';
-import { createSession, disposeSession, restoreSession } from '../../worker/simclr/trainer-session.ts';
+import { disposeSession } from '../../worker/simclr/trainer-session.ts';
 import { trainRun, type StepMetrics } from '../../worker/simclr/trainer.ts';
 import { choiceFlag, CliError, numberFlag, parseCommandArgs, printJson } from './common.ts';
 import { ProgressLine } from './progress-line.ts';
@@ -123,14 +124,16 @@ export async function run(argv: string[]): Promise<number> {
 
   // The checkpoint first: --resume takes the settings not given from it.
   const lastPath = lastCheckpointPath(runDir);
-  let checkpoint: Checkpoint | undefined;
+  // Read the same way as the app's train job (worker/jobs/train-session.ts).
+  let resumeFrom: ResumePoint | null = null;
   if (values.resume) {
-    checkpoint = await readCheckpoint(lastPath).catch((error: unknown) => {
-      throw new CliError(error instanceof CheckpointError && /no checkpoint at/.test(error.message) ? `nothing to resume: no checkpoint at ${lastPath}` : (error as Error).message);
+    resumeFrom = await readResumePoint(runDir).catch((error: unknown) => {
+      throw new CliError((error as Error).message);
     });
   } else if (await fs.access(lastPath).then(() => true, () => false)) {
     throw new CliError(`${runDir} already holds a training run (${lastPath}); pass --resume to continue it, or choose another --run-dir`);
   }
+  const checkpoint = resumeFrom?.checkpoint;
   const requested: TrainConfigInput = checkpoint ? { ...configAsInput(checkpoint.config), ...given } : given;
   let config = resolve(requested);
 
@@ -151,6 +154,7 @@ export async function run(argv: string[]): Promise<number> {
     log(`warning: batch size ${config.batchSize} is larger than the ${dataset.size} usable images; using batch size ${dataset.size}`);
     config = resolve({ ...requested, batchSize: dataset.size });
   }
+  // openSession checks this again; checked here first so a wrong --resume fails before a backend loads.
   if (checkpoint) {
     try {
       assertResumable(checkpoint, config, { fingerprint: dataset.fingerprint, size: dataset.size }, lastPath);
@@ -165,7 +169,7 @@ export async function run(argv: string[]): Promise<number> {
   const tf = backend.tf;
   let session;
   try {
-    session = checkpoint ? restoreSession(tf, checkpoint, lastPath) : createSession(config);
+    session = openSession(tf, config, dataset, resumeFrom);
   } catch (error) {
     throw new CliError((error as Error).message);
   }
