@@ -5,9 +5,8 @@
 // (decode happens again only if a cache entry disappears).
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
-import { describeNonImage, detectFormat, MAGIC_BYTES } from '../../main/services/library/detect-format.ts';
-import { decodeBmp } from '../../main/services/library/bmp-decoder.ts';
-import { decodeToSquare, MAX_INPUT_PIXELS, type RawPixels } from './decode.ts';
+import { describeNonImage, detectFormat, MAGIC_BYTES, type DetectedFormat } from '../../main/services/library/detect-format.ts';
+import { decodeToSquare } from './decode.ts';
 import type { ImageFile } from './list-images.ts';
 import type { PixelCache } from './pixel-cache.ts';
 
@@ -30,6 +29,8 @@ export interface PrepareOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
   readonly onSkipped?: (skipped: SkippedImage) => void;
+  /** Files the listing already refused (links out of the folder, duplicates): reported with the rest. */
+  readonly listingSkipped?: readonly SkippedImage[];
 }
 
 export class ImageDataset {
@@ -73,7 +74,8 @@ export class ImageDataset {
 export async function prepareDataset(files: readonly ImageFile[], options: PrepareOptions): Promise<ImageDataset> {
   const { side, cache, concurrency = 4 } = options;
   const hashes: (string | undefined)[] = new Array(files.length);
-  const skipped: SkippedImage[] = [];
+  const skipped: SkippedImage[] = [...(options.listingSkipped ?? [])];
+  for (const entry of skipped) options.onSkipped?.(entry);
   let next = 0;
   let done = 0;
   const worker = async () => {
@@ -107,7 +109,7 @@ async function loadAndCache(file: string, side: number, cache: PixelCache): Prom
   const hash = createHash('sha256').update(bytes).digest('hex');
   const cached = await cache.get(hash, side);
   if (cached) return { hash, pixels: cached };
-  const pixels = await decodeToSquare(checkedImageBytes(bytes), side);
+  const pixels = await decodeToSquare(bytes, side, recognisedFormat(bytes));
   await cache.put(hash, side, pixels);
   return { hash, pixels };
 }
@@ -115,15 +117,13 @@ async function loadAndCache(file: string, side: number, cache: PixelCache): Prom
 /**
  * Recognises the content before decoding (the library scanner's rule: by magic bytes,
  * never by extension), so the reason says "a text file" rather than sharp's generic
- * "unsupported image format". BMP, which libvips does not read, goes through the
- * library's BMP decoder.
+ * "unsupported image format".
  */
-function checkedImageBytes(bytes: Uint8Array): Uint8Array | RawPixels {
+function recognisedFormat(bytes: Uint8Array): DetectedFormat {
   const head = bytes.subarray(0, MAGIC_BYTES);
   const format = detectFormat(head);
   if (format === null) throw new Error(`not an image: ${describeNonImage(head)}`);
-  if (format === 'bmp') return decodeBmp(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), MAX_INPUT_PIXELS);
-  return bytes;
+  return format;
 }
 
 /** sharp's messages are precise but terse ("Input buffer contains unsupported image format"); keep them, shortened to one line. */

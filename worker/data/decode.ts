@@ -1,32 +1,28 @@
-// Decodes one image file's bytes with sharp into the square uint8 RGB source the
-// pipeline trains on: [side, side, 3], row-major, channels last.
+// Decodes one image file's bytes into the square uint8 RGB source the pipeline trains
+// on: [side, side, 3], row-major, channels last.
+//
+// The image is opened by the library's own function (openImageBytes), with the
+// library's pixel limit and damage tolerance, so training and embedding accept exactly
+// the images the catalogue shows — BMP included (sharp cannot read it; the library's
+// decoder hands it over as raw pixels), and images with harmless damage such as a wrong
+// checksum over intact pixels. Then:
 // - EXIF orientation is applied (`.rotate()` with no angle), so a phone photo is upright.
-// - Grayscale (and CMYK, palette, 16-bit) becomes 8-bit sRGB with three channels.
+// - The image is resized to cover the square and centre-cropped (aspect kept).
 // - Alpha is dropped (like PIL's convert('RGB'), which torchvision pipelines use).
-// - Any format sharp reads works; the first frame of an animation is used.
-// - Decompression bombs are refused by the pixel limit, the library scanner's own
-//   (DEFAULT_MAX_PIXELS), so training accepts exactly what the catalogue accepts.
-// - Files libvips cannot read (BMP) arrive already decoded, as raw pixels.
-import sharp from 'sharp';
+// - Grayscale (and CMYK, palette, 16-bit) becomes 8-bit sRGB with three channels.
+// - The first frame of an animation is used.
+import { ACCEPTED_DAMAGE, openImageBytes } from '../../main/services/library/open-image.ts';
 import { DEFAULT_MAX_PIXELS } from '../../main/services/library/inspect-file.ts';
+import type { DetectedFormat } from '../../main/services/library/detect-format.ts';
 
-/** Largest input we accept, in pixels; larger files are skipped as decompression bombs. */
+/** Largest input we accept, in pixels (the library's limit); larger files are skipped as decompression bombs. */
 export const MAX_INPUT_PIXELS = DEFAULT_MAX_PIXELS;
 
-/** Pixels decoded elsewhere (e.g. the library's BMP decoder), row-major, interleaved channels. */
-export interface RawPixels {
-  readonly data: Uint8Array;
-  readonly width: number;
-  readonly height: number;
-  readonly channels: 3 | 4;
-}
-
-export async function decodeToSquare(input: Uint8Array | RawPixels, side: number): Promise<Uint8Array> {
-  const source =
-    input instanceof Uint8Array
-      ? sharp(input, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS })
-      : sharp(input.data, { raw: { width: input.width, height: input.height, channels: input.channels } });
-  const { data, info } = await source
+/** `format`, when the caller has already recognised the content, saves detecting it again. */
+export async function decodeToSquare(bytes: Uint8Array, side: number, format?: DetectedFormat): Promise<Uint8Array> {
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const image = openImageBytes(buffer, { maxPixels: MAX_INPUT_PIXELS, failOn: ACCEPTED_DAMAGE, ...(format ? { format } : {}) });
+  const { data, info } = await image
     .rotate()
     .resize(side, side, { fit: 'cover', position: 'centre' })
     .removeAlpha()

@@ -1,9 +1,10 @@
 // A folder of images made ready for training, embedding or evaluation in one call:
 // list → hash → decode (or find in the pixel cache). Used by the CLI and by the app's
-// worker when it trains on a folder.
+// worker when it trains on a folder. Entries the listing refused (links out of the
+// folder, duplicates, unreadable sub-folders) are reported as skipped with the rest.
 import path from 'node:path';
 import { type ImageDataset, prepareDataset, type SkippedImage } from './dataset.ts';
-import { listImageFiles } from './list-images.ts';
+import { listFolderImages } from './list-images.ts';
 import { PixelCache } from './pixel-cache.ts';
 import { sourceSideFor } from './source-size.ts';
 
@@ -20,9 +21,10 @@ export interface OpenFolderOptions {
 /** Throws with a clear message when the folder is missing, not a folder, or holds no files. */
 export async function openFolderDataset(folder: string, options: OpenFolderOptions): Promise<ImageDataset> {
   const root = path.resolve(folder);
-  const files = await listImageFiles(root);
-  if (files.length === 0) throw new Error(`no images in ${root} (the folder and its sub-folders hold no files)`);
+  const { files, refused } = await listFolderImages(root);
+  if (files.length === 0 && refused.length === 0) throw new Error(`no images in ${root} (the folder and its sub-folders hold no files)`);
   return prepareDataset(files, {
+    listingSkipped: refused,
     side: sourceSideFor(options.imageSize),
     cache: new PixelCache(options.cacheDir),
     ...(options.signal ? { signal: options.signal } : {}),
