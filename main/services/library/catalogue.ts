@@ -2,6 +2,7 @@
 // question, typed rows in and out. Only this file writes the datasets/images tables.
 import type { Db } from '../../db/open.ts';
 import type { DatasetStatus, DatasetSummary, ImageSummary, SkippedFile } from '../../api/contract.ts';
+import { naturalSortKey } from './natural-sort.ts';
 
 export interface DatasetRow {
   id: number;
@@ -38,9 +39,9 @@ export type FileRow =
   | { status: 'ok'; relPath: string; size: number; mtimeMs: number; contentHash: string; width: number; height: number; format: string }
   | { status: 'skipped'; relPath: string; size: number; mtimeMs: number; reason: string };
 
-/** One page of the grid (dataset, limit, offset); migration 0004's index covers it. */
+/** One page of the grid (dataset, limit, offset) in natural order; migration 0005's index covers it. */
 export const IMAGE_PAGE_SQL =
-  "SELECT id, rel_path, width, height, format, size FROM images WHERE dataset_id = ? AND status = 'ok' ORDER BY rel_path LIMIT ? OFFSET ?";
+  "SELECT id, rel_path, width, height, format, size FROM images WHERE dataset_id = ? AND status = 'ok' ORDER BY sort_key, rel_path LIMIT ? OFFSET ?";
 
 /** Usable and skipped file counts of one dataset. */
 interface Counts {
@@ -78,8 +79,8 @@ export class Catalogue {
         'SELECT id, rel_path, size, mtime_ms, status, content_hash FROM images WHERE dataset_id = ? AND id > ? ORDER BY id LIMIT ?',
       ),
       upsertFile: db.prepare(
-        `INSERT INTO images (dataset_id, rel_path, size, mtime_ms, content_hash, width, height, format, status, reason)
-         VALUES (@datasetId, @relPath, @size, @mtimeMs, @contentHash, @width, @height, @format, @status, @reason)
+        `INSERT INTO images (dataset_id, rel_path, sort_key, size, mtime_ms, content_hash, width, height, format, status, reason)
+         VALUES (@datasetId, @relPath, @sortKey, @size, @mtimeMs, @contentHash, @width, @height, @format, @status, @reason)
          ON CONFLICT (dataset_id, rel_path) DO UPDATE SET
            size = excluded.size, mtime_ms = excluded.mtime_ms, content_hash = excluded.content_hash,
            width = excluded.width, height = excluded.height, format = excluded.format,
@@ -180,6 +181,7 @@ export class Catalogue {
     this.stmt.upsertFile.run({
       datasetId,
       relPath: row.relPath,
+      sortKey: naturalSortKey(row.relPath),
       size: row.size,
       mtimeMs: row.mtimeMs,
       contentHash: row.status === 'ok' ? row.contentHash : null,
@@ -200,7 +202,7 @@ export class Catalogue {
     return this.counts(datasetId).ok;
   }
 
-  /** Usable images in path order. */
+  /** Usable images in natural path order ("img2" before "img10", case ignored). */
   imagePage(datasetId: number, offset: number, limit: number): ImageSummary[] {
     return this.stmt.pageOk.all(datasetId, limit, offset).map((r) => ({
       id: r.id,
