@@ -2,7 +2,7 @@
 // within a screen radius, and the points inside a lasso polygon (even-odd rule).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nearestPoint, pointsInPolygon } from '../../renderer/components/scatter/hit-test.ts';
+import { nearestInDirection, nearestPoint, pointsInPolygon } from '../../renderer/components/scatter/hit-test.ts';
 import { INITIAL_VIEW, toScreen, zoomAt, type View } from '../../renderer/components/scatter/view-transform.ts';
 
 const size = { width: 800, height: 500 }; // 225 CSS px per data unit at the initial view
@@ -81,4 +81,32 @@ test('lasso: fewer than three vertices select nothing; a self-crossing bow-tie f
   // A bow-tie (0,0)→(1,1)→(1,0)→(0,1): two triangles meeting at (0.5, 0.5); their insides are
   // left (x < 0.5) and right (x > 0.5).
   assert.deepEqual(pointsInPolygon(x, y, [0, 0, 1, 1, 1, 0, 0, 1]).filter((i) => i >= 2), [2, 3]);
+});
+
+test('arrow keys: the focus moves to the nearest point within 45° of the arrow, not merely the nearest', () => {
+  // From point 0 at the origin: point 1 is near but 60° off to the upper right; point 2 is
+  // farther, straight right; point 3 is behind (left).
+  const x = f32([0, 0.1, 0.5, -0.05]);
+  const y = f32([0, 0.1 * Math.sqrt(3), 0, 0]);
+  assert.equal(nearestInDirection(x, y, 0, 1, 0), 2, 'right');
+  assert.equal(nearestInDirection(x, y, 0, 0, 1), 1, 'up');
+  assert.equal(nearestInDirection(x, y, 0, -1, 0), 3, 'left');
+  assert.equal(nearestInDirection(x, y, 0, 0, -1), -1, 'nothing below');
+  // From point 3, right: point 0 (straight right) is nearer than point 2 beyond it.
+  assert.equal(nearestInDirection(x, y, 3, 1, 0), 0);
+  // From point 2, left: point 1 is within 45° (23° up) and nearer than point 0.
+  assert.equal(nearestInDirection(x, y, 2, -1, 0), 1);
+});
+
+test('arrow keys: with nothing within 45°, the nearest point ahead is reached; ties go to the lowest index', () => {
+  // Only steep points to the right: (0.1, 0.5) is nearer than (0.2, -0.9).
+  const x = f32([0, 0.2, 0.1]);
+  const y = f32([0, -0.9, 0.5]);
+  assert.equal(nearestInDirection(x, y, 0, 1, 0), 2);
+  // Two points exactly mirrored about the arrow: the lower index.
+  const mx = f32([0, 0.3, 0.3]);
+  const my = f32([0, -0.1, 0.1]);
+  assert.equal(nearestInDirection(mx, my, 0, 1, 0), 1);
+  // A point at the same position is never "ahead" (the focus cannot get stuck on it).
+  assert.equal(nearestInDirection(f32([0, 0, 0.4]), f32([0, 0, 0]), 0, 1, 0), 2);
 });

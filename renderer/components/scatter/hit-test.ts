@@ -59,3 +59,37 @@ export function pointsInPolygon(x: Float32Array, y: Float32Array, polygon: reado
   }
   return inside;
 }
+
+/**
+ * Keyboard navigation: the point an arrow key moves the focus to from point `from`, or -1.
+ * (dx, dy) is the arrow's direction in data coordinates (y up, so ArrowUp is (0, 1)); the
+ * data → screen scale is the same on both axes, so data distances rank as screen ones.
+ * The nearest point within 45° of the arrow wins; when none is, the nearest point anywhere
+ * ahead of it (so no point is unreachable). Points at the same position as `from` are not
+ * ahead in any direction. Ties go to the lowest index.
+ */
+export function nearestInDirection(x: Float32Array, y: Float32Array, from: number, dx: number, dy: number): number {
+  const ox = x[from]!;
+  const oy = y[from]!;
+  let bestInCone = -1;
+  let bestInConeDistance = Infinity;
+  let bestAhead = -1;
+  let bestAheadDistance = Infinity;
+  for (let i = 0; i < x.length; i++) {
+    const px = x[i]! - ox;
+    const py = y[i]! - oy;
+    const along = px * dx + py * dy;
+    if (along <= 0) continue;
+    const across = Math.abs(px * dy - py * dx);
+    const distance = px * px + py * py;
+    if (across <= along && distance < bestInConeDistance) {
+      bestInCone = i;
+      bestInConeDistance = distance;
+    }
+    if (distance < bestAheadDistance) {
+      bestAhead = i;
+      bestAheadDistance = distance;
+    }
+  }
+  return bestInCone >= 0 ? bestInCone : bestAhead;
+}
