@@ -2,38 +2,24 @@
 // train`: the JSON contract, agreement with `embed` + a float64 brute force, and the bad
 // inputs of issue 5 (no checkpoint, a checkpoint of another architecture, not an image).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decodeCheckpoint, encodeCheckpoint, lastCheckpointPath } from '../../worker/simclr/checkpoint.ts';
+import { type CliResult, lastJsonLine, runStudioCli } from '../helpers/cli.ts';
 import { createTempDir, type TempDir, writeImage, writeLabelledFolder } from '../helpers/image-fixtures.ts';
-
-const repo = path.resolve(import.meta.dirname, '../..');
-const node = path.join(repo, 'node_modules', '.bin', 'node');
-const bin = path.join(repo, 'bin', 'simclr-studio.js');
 
 let tmp: TempDir;
 let folder: string;
 let runDir: string;
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
+function cli(...args: string[]): Promise<CliResult> {
+  return runStudioCli(path.join(tmp.path, 'data'), args);
 }
 
-function cli(...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(node, [bin, ...args], { cwd: repo, env: { ...process.env, SIMCLR_STUDIO_DATA_DIR: path.join(tmp.path, 'data') } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-function lastJson(r: Result): { query: string; neighbours: { path: string; similarity: number }[] } {
-  const lines = r.stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]!);
+interface NeighboursJson {
+  query: string;
+  neighbours: { path: string; similarity: number }[];
 }
 
 before(async () => {
@@ -53,7 +39,7 @@ describe('neighbours', () => {
     const query = path.join(folder, 'red', 'red-0.png');
     const r = await cli('neighbours', query, '--run-dir', runDir, '--dataset', folder, '--k', '20', '--json');
     assert.equal(r.code, 0, r.stderr);
-    const out = lastJson(r);
+    const out = lastJsonLine<NeighboursJson>(r);
     assert.equal(out.query, query);
     // k = 20 > 9 others: all of them, the query itself left out.
     assert.equal(out.neighbours.length, 9);

@@ -1,15 +1,12 @@
 // `simclr-studio train | embed | eval` as subprocesses on generated folders: the JSON
 // contract of issue 3 item 11 and every bad input it lists. Tiny settings keep it fast.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { type CliResult, lastJsonLine, runStudioCli } from '../helpers/cli.ts';
 import { createTempDir, type TempDir, writeImage, writeLabelledFolder } from '../helpers/image-fixtures.ts';
 
-const repo = path.resolve(import.meta.dirname, '../..');
-const node = path.join(repo, 'node_modules', '.bin', 'node');
-const bin = path.join(repo, 'bin', 'simclr-studio.js');
 const TINY = ['--image-size', '16', '--width', '0.125', '--epochs', '2', '--backend', 'wasm'];
 
 let tmp: TempDir;
@@ -17,24 +14,8 @@ let train: string;
 let testFolder: string;
 let runDir: string;
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(node, [bin, ...args], { cwd: repo, env: { ...process.env, SIMCLR_STUDIO_DATA_DIR: path.join(tmp.path, 'data') } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-/** The last line of stdout, parsed: the --json contract. */
-function lastJson(r: Result): Record<string, unknown> {
-  const lines = r.stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>;
+function cli(...args: string[]): Promise<CliResult> {
+  return runStudioCli(path.join(tmp.path, 'data'), args);
 }
 
 before(async () => {
@@ -54,7 +35,7 @@ describe('train → embed → eval', () => {
     const r = await cli('train', train, '--run-dir', runDir, '--batch-size', '64', ...TINY, '--json');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /warning: batch size 64 is larger than the 12 usable images; using batch size 12/);
-    const out = lastJson(r);
+    const out = lastJsonLine(r);
     assert.deepEqual(Object.keys(out).slice(0, 6), ['run_dir', 'epochs', 'steps', 'final_loss', 'images_per_s', 'backend']);
     assert.equal(out.run_dir, runDir);
     assert.equal(out.epochs, 2);
@@ -74,7 +55,7 @@ describe('train → embed → eval', () => {
     const out = path.join(tmp.path, 'exports', 'new folder', 'h.npy'); // created by embed
     const r = await cli('embed', testFolder, '--run-dir', runDir, '--out', out, '--json');
     assert.equal(r.code, 0, r.stderr);
-    const summary = lastJson(r);
+    const summary = lastJsonLine(r);
     assert.equal(summary.images, 6);
     const bytes = await fs.readFile(out);
     const headerLength = bytes.readUInt16LE(8);
@@ -92,14 +73,14 @@ describe('train → embed → eval', () => {
   test('eval knn on the run and eval linear on a random-init baseline print the JSON', async () => {
     const knn = await cli('eval', 'knn', '--train', train, '--test', testFolder, '--run-dir', runDir, '--k', '3', '--json');
     assert.equal(knn.code, 0, knn.stderr);
-    const k = lastJson(knn);
+    const k = lastJsonLine(knn);
     assert.equal(k.k, 3);
     assert.equal(k.n_train, 12);
     assert.equal(k.n_test, 6);
     assert.ok((k.top1 as number) >= 0 && (k.top1 as number) <= 1);
     const linear = await cli('eval', 'linear', '--train', train, '--test', testFolder, '--random-init', '--width', '0.125', '--image-size', '16', '--json');
     assert.equal(linear.code, 0, linear.stderr);
-    const l = lastJson(linear);
+    const l = lastJsonLine(linear);
     assert.deepEqual([l.n_train, l.n_test, l.method], [12, 6, 'linear']);
   });
 
