@@ -9,8 +9,8 @@
 //   the preload must satisfy; nothing else on `window.studio` is used.
 // - In a browser (web mode) the same interface is built over fetch + WebSocket by
 //   ./web-client.ts, from the token in the page's URL.
-import type { StudioBridge } from '../../main/api/bridge.ts';
-import { createWebClient, tokenFromLocation } from './web-client.ts';
+import type { StudioBridge, Unsubscribe } from '../../main/api/bridge.ts';
+import { createWebClient, tokenFromLocation, type ReconnectSignal } from './web-client.ts';
 
 export type { StudioBridge };
 
@@ -30,4 +30,14 @@ export function connectStudio(win: Window): Connection {
     };
   }
   return { ok: true, studio: createWebClient({ origin: win.location.origin, token }), transport: 'web' };
+}
+
+/**
+ * Runs `callback` whenever the transport reconnected and may have missed events (web
+ * mode's event socket came back); state that follows events reloads then. Electron's IPC
+ * never drops events, and its bridge has no such signal, so there this does nothing.
+ */
+export function whenReconnected(studio: StudioBridge, callback: () => void): Unsubscribe {
+  const signal = (studio as StudioBridge & Partial<ReconnectSignal>).onReconnect;
+  return signal ? signal.call(studio, callback) : () => {};
 }

@@ -1,18 +1,24 @@
 // One WebSocket carrying the server's events to any number of subscribers. It connects
 // on the first subscription and reconnects with a growing delay if the connection
-// drops (e.g. the laptop slept), so subscribers never have to care.
+// drops (e.g. the laptop slept). Events sent while it was away are lost, so after every
+// reconnection it tells its `onReconnect` listeners, which reload what they show.
 import type { EventName } from '../../main/api/contract.ts';
 
 type Listener = (payload: unknown) => void;
 
 export interface EventSocket {
   subscribe(event: EventName, listener: Listener): () => void;
+  /** `listener` runs each time the socket opens again after its first connection attempt. */
+  onReconnect(listener: () => void): () => void;
 }
 
 const RETRY_MS = [500, 1000, 2000, 5000, 10000] as const;
 
 export function createEventSocket(url: string): EventSocket {
   const listeners = new Map<string, Set<Listener>>();
+  const reconnectListeners = new Set<() => void>();
+  /** Connection attempts so far: an open after the first attempt may have missed events. */
+  let attempts = 0;
   let socket: WebSocket | null = null;
   let failures = 0;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -20,9 +26,12 @@ export function createEventSocket(url: string): EventSocket {
   const hasListeners = () => [...listeners.values()].some((set) => set.size > 0);
 
   function connect(): void {
+    attempts += 1;
+    const isReconnect = attempts > 1;
     socket = new WebSocket(url);
     socket.onopen = () => {
       failures = 0;
+      if (isReconnect) for (const listener of [...reconnectListeners]) listener();
     };
     socket.onmessage = (message) => {
       let parsed: { event?: string; payload?: unknown };
@@ -59,6 +68,10 @@ export function createEventSocket(url: string): EventSocket {
           socket?.close();
         }
       };
+    },
+    onReconnect(listener) {
+      reconnectListeners.add(listener);
+      return () => reconnectListeners.delete(listener);
     },
   };
 }

@@ -13,6 +13,14 @@ export interface WebClientOptions {
   readonly token: string;
 }
 
+/**
+ * Web mode only: the event socket dropped and is back, so events may have been missed;
+ * state that follows events reloads once (renderer/lib/api.ts whenReconnected).
+ */
+export interface ReconnectSignal {
+  onReconnect(callback: () => void): () => void;
+}
+
 export function tokenFromLocation(location: Location): string | null {
   return new URLSearchParams(location.search).get('token');
 }
@@ -40,7 +48,7 @@ async function callServer(options: WebClientOptions, method: string, input: unkn
   throw reviveError(answer.error);
 }
 
-export function createWebClient(options: WebClientOptions): StudioBridge {
+export function createWebClient(options: WebClientOptions): StudioBridge & ReconnectSignal {
   const wsOrigin = options.origin.replace(/^http/, 'ws');
   const events = createEventSocket(`${wsOrigin}/events?token=${encodeURIComponent(options.token)}`);
   const client: Record<string, unknown> = {};
@@ -50,12 +58,13 @@ export function createWebClient(options: WebClientOptions): StudioBridge {
   for (const event of eventNames) {
     client[subscriptionName(event)] = (callback: (payload: unknown) => void) => events.subscribe(event, callback);
   }
-  const helpers: Pick<StudioBridge, 'pathForFile' | 'pickFolder' | 'thumbnailUrl'> = {
+  const helpers: Pick<StudioBridge, 'pathForFile' | 'pickFolder' | 'thumbnailUrl'> & ReconnectSignal = {
     // A browser never reveals where a dropped folder lives on disk.
     pathForFile: () => '',
     // There is no native dialog for the server's disk; the user types the path.
     pickFolder: async () => null,
     thumbnailUrl: (datasetId, relPath) => `${thumbPath(datasetId, relPath)}?token=${encodeURIComponent(options.token)}`,
+    onReconnect: (callback) => events.onReconnect(callback),
   };
-  return Object.assign(client, helpers) as unknown as StudioBridge;
+  return Object.assign(client, helpers) as unknown as StudioBridge & ReconnectSignal;
 }

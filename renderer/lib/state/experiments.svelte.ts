@@ -3,7 +3,7 @@
 // actions on them. Failures become notices in plain words, except the create form's
 // validation, which is returned so the form can show it next to the fields.
 import type { ExperimentDetail, ExperimentSummary, RunSummary, TrainConfigInput } from '../../../main/api/contract.ts';
-import type { StudioBridge } from '../api.ts';
+import { whenReconnected, type StudioBridge } from '../api.ts';
 import { errorMessage } from '../format.ts';
 import type { Notices } from './notices.svelte.ts';
 
@@ -43,10 +43,13 @@ export class ExperimentsState {
       void this.refreshList();
       if (this.detail?.id === change.experimentId) void this.#loadDetail(change.experimentId);
     });
+    // Runs may have started, finished or failed while the events could not arrive.
+    const offReconnect = whenReconnected(this.#studio, () => void this.refresh());
     void this.refresh();
     return () => {
       offChanged();
       offStatus();
+      offReconnect();
     };
   }
 

@@ -2,7 +2,7 @@
 // the live progress of scans, and the actions on folders. Failures become notices in
 // plain words; nothing here throws at a component.
 import type { DatasetSummary, ScanProgress, ScanResult } from '../../../main/api/contract.ts';
-import type { StudioBridge } from '../api.ts';
+import { whenReconnected, type StudioBridge } from '../api.ts';
 import { errorMessage, plural } from '../format.ts';
 import type { Notices } from './notices.svelte.ts';
 
@@ -44,10 +44,12 @@ export class LibraryState {
   connect(): () => void {
     const offProgress = this.#studio.onScanProgress((progress) => this.#onProgress(progress));
     const offChanged = this.#studio.onDatasetsChanged(() => void this.refresh());
+    const offReconnect = whenReconnected(this.#studio, () => void this.#resync());
     void this.refresh();
     return () => {
       offProgress();
       offChanged();
+      offReconnect();
     };
   }
 
@@ -64,6 +66,13 @@ export class LibraryState {
     } catch (error) {
       this.#notices.error(`Could not load the library: ${errorMessage(error)}`);
     }
+  }
+
+  /** After missed events: reload, and drop the progress of scans that ended meanwhile. */
+  async #resync(): Promise<void> {
+    await this.refresh();
+    const scanning = new Set(this.datasets.filter((d) => d.status === 'scanning').map((d) => d.id));
+    this.progress = Object.fromEntries(Object.entries(this.progress).filter(([id]) => scanning.has(Number(id))));
   }
 
   select(datasetId: number): void {

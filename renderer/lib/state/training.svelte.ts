@@ -3,7 +3,7 @@
 // checkpoints) belong to the experiments state; this holds what streams in.
 import type { RunProgress, RunStatus, RunStatusChange, RunSummary, RuntimeInfo, StepMetricRow, WorkerStatus } from '../../../main/api/contract.ts';
 import { SeriesBuffer } from '../../components/charts/series-buffer.ts';
-import type { StudioBridge } from '../api.ts';
+import { whenReconnected, type StudioBridge } from '../api.ts';
 import { errorMessage } from '../format.ts';
 import type { Notices } from './notices.svelte.ts';
 
@@ -82,6 +82,19 @@ export class RunMonitor {
     this.version++;
   }
 
+  /** After missed events: appends the stored steps after the last one shown. */
+  async catchUp(): Promise<void> {
+    if (!this.loaded) return; // the first load is still coming and brings them all
+    try {
+      const metrics = await this.#studio.getRunMetrics({ runId: this.runId, afterStep: this.series.lastX ?? 0 });
+      if (metrics.steps.length === 0) return;
+      this.series.append(toPoints(metrics.steps));
+      this.version++;
+    } catch (error) {
+      this.addLog('error', `Could not load the curves missed while disconnected: ${errorMessage(error)}`);
+    }
+  }
+
   accept(progress: RunProgress): void {
     if (this.#pending) {
       this.#pending.push(progress);
@@ -141,12 +154,14 @@ export class TrainingState {
     const offProgress = this.#studio.onRunProgress((progress) => this.#monitors.get(progress.runId)?.accept(progress));
     const offStatus = this.#studio.onRunStatusChanged((change) => this.#monitors.get(change.runId)?.statusChanged(change));
     const offWorker = this.#studio.onWorkerStatus((status) => this.#onWorker(status));
+    const offReconnect = whenReconnected(this.#studio, () => void this.watched?.catchUp());
     // The runtime is asked for when a monitor first opens, not here: asking starts the
     // training worker (TensorFlow.js), which an app used only for its library never needs.
     return () => {
       offProgress();
       offStatus();
       offWorker();
+      offReconnect();
     };
   }
 
