@@ -9,6 +9,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import { BmpError, decodeBmp, readBmpHeader } from './bmp-decoder.ts';
 import { detectFormat, describeNonImage, MAGIC_BYTES } from './detect-format.ts';
+import { ACCEPTED_DAMAGE } from './open-image.ts';
 import * as reasons from './skip-reasons.ts';
 
 export interface InspectOptions {
@@ -146,7 +147,7 @@ async function inspectBmp(input: Buffer | string, rel: string, size: number, mti
 
 /** Decodes a small image completely (EXIF orientation applied); returns its displayed size. Throws if damaged. */
 async function decodeWhole(input: Buffer, maxPixels: number): Promise<{ width: number; height: number }> {
-  const { info } = await sharp(input, { failOn: 'truncated', limitInputPixels: maxPixels }).rotate().raw().toBuffer({ resolveWithObject: true });
+  const { info } = await sharp(input, { failOn: ACCEPTED_DAMAGE, limitInputPixels: maxPixels }).rotate().raw().toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height };
 }
 
@@ -156,7 +157,7 @@ function isPixelLimitError(error: unknown): boolean {
 
 /** Decodes the whole file at a tiny size (JPEG shrinks on load: cheap); throws if it is truncated or corrupt. */
 async function decodeReduced(input: Buffer | string, maxPixels: number): Promise<void> {
-  await sharp(input, { failOn: 'truncated', limitInputPixels: maxPixels, sequentialRead: true })
+  await sharp(input, { failOn: ACCEPTED_DAMAGE, limitInputPixels: maxPixels, sequentialRead: true })
     .resize(CHECK_SIDE, CHECK_SIDE, { fit: 'inside', kernel: 'nearest', withoutEnlargement: true })
     .raw()
     .toBuffer();
