@@ -10,8 +10,9 @@ import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import WebSocket from 'ws';
 import { TOKEN_HEADER } from '../../main/api/web-routes.ts';
-import { startWebServer, type WebServer } from '../../main/api/web-server.ts';
+import type { WebServer } from '../../main/api/web-server.ts';
 import { createStudio, type Studio } from '../../main/services/studio.ts';
+import { serveStudio } from '../helpers/web-studio.ts';
 import { createTempDir, writeBadInputs, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
 
 interface Answer {
@@ -99,13 +100,7 @@ describe('web server', () => {
     await writeFile(path.join(rendererDir, 'assets', 'app.js'), 'console.log("app");');
     await writeFile(path.join(temp.path, 'secret.txt'), 'outside the renderer');
     studio = await createStudio({ dataDir: path.join(temp.path, 'data'), transport: 'web', thumbnailsAfterScan: false });
-    server = await startWebServer({
-      api: studio.api,
-      events: studio.events,
-      thumbnailFile: (id, rel) => studio.thumbnails.thumbnailFile(id, rel),
-      rendererDir,
-      port: 0,
-    });
+    server = await serveStudio(studio, rendererDir);
   });
 
   after(async () => {
@@ -276,13 +271,7 @@ describe('web server', () => {
   });
 
   test('every open socket gets the events, and closing the server closes them', async () => {
-    const extra = await startWebServer({
-      api: studio.api,
-      events: studio.events,
-      thumbnailFile: (id, rel) => studio.thumbnails.thumbnailFile(id, rel),
-      rendererDir: path.join(temp.path, 'renderer'),
-      port: 0,
-    });
+    const extra = await serveStudio(studio, path.join(temp.path, 'renderer'));
     const open = (port: number, token: string) =>
       new Promise<WebSocket>((resolve, reject) => {
         const socket = new WebSocket(`ws://127.0.0.1:${port}/events?token=${token}`);
@@ -312,13 +301,7 @@ describe('web server', () => {
   });
 
   test('a missing renderer build is explained', async () => {
-    const bare = await startWebServer({
-      api: studio.api,
-      events: studio.events,
-      thumbnailFile: (id, rel) => studio.thumbnails.thumbnailFile(id, rel),
-      rendererDir: path.join(temp.path, 'not-built'),
-      port: 0,
-    });
+    const bare = await serveStudio(studio, path.join(temp.path, 'not-built'));
     try {
       const answer = await request(bare.port, { path: `/?token=${bare.token}` });
       assert.equal(answer.status, 503);

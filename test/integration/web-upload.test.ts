@@ -7,10 +7,11 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TOKEN_HEADER } from '../../main/api/web-routes.ts';
 import { DEFAULT_BODY_LIMIT_BYTES, FILE_BODY_LIMIT_BYTES, MAX_UPLOAD_FILE_BYTES, bodyLimitOf } from '../../main/api/web-limits.ts';
-import { startWebServer, type WebServer } from '../../main/api/web-server.ts';
+import type { WebServer } from '../../main/api/web-server.ts';
 import { createStudio, type Studio } from '../../main/services/studio.ts';
 import { fileQuery, toBase64 } from '../../renderer/features/explorer/file-query.ts';
 import { createWebClient } from '../../renderer/lib/web-client.ts';
+import { serveStudio } from '../helpers/web-studio.ts';
 import { createTempDir, encodeImage, type TempDir } from '../helpers/image-fixtures.ts';
 
 describe('web upload of file bytes', () => {
@@ -24,13 +25,7 @@ describe('web upload of file bytes', () => {
     await mkdir(rendererDir, { recursive: true });
     await writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
     studio = await createStudio({ dataDir: path.join(temp.path, 'data'), transport: 'web', thumbnailsAfterScan: false, imageWorker: false });
-    server = await startWebServer({
-      api: studio.api,
-      events: studio.events,
-      thumbnailFile: (id, rel) => studio.thumbnails.thumbnailFile(id, rel),
-      rendererDir,
-      port: 0,
-    });
+    server = await serveStudio(studio, rendererDir);
   });
 
   after(async () => {
