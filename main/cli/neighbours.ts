@@ -6,17 +6,16 @@
 // one of the folder's images.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { defaultDataDir } from '../data-dir.ts';
 import { CosineIndex } from '../services/explorer/cosine-index.ts';
 import { selectBackend } from '../../worker/backend.ts';
 import { prepareDataset } from '../../worker/data/dataset.ts';
-import { noUsableImagesMessage, openFolderDataset } from '../../worker/data/open-folder.ts';
 import { PixelCache } from '../../worker/data/pixel-cache.ts';
 import { sourceSideFor } from '../../worker/data/source-size.ts';
 import { embedDataset } from '../../worker/embed.ts';
 import { loadEncoder } from '../../worker/jobs/explorer-encoder.ts';
 import { lastCheckpointPath } from '../../worker/simclr/checkpoint.ts';
 import { CliError, numberFlag, parseCommandArgs, printJson } from './common.ts';
+import { cliPixelCacheDir, openFolderForCli } from './open-folder.ts';
 import { ProgressLine } from './progress-line.ts';
 
 const USAGE = `usage: simclr-studio neighbours <image> --run-dir D --dataset <folder> [--k 10] [--json]
@@ -58,23 +57,13 @@ export async function run(argv: string[]): Promise<number> {
   });
   try {
     const { imageSize } = loaded.config;
-    const cacheDir = path.join(defaultDataDir(), 'cache', 'pixels');
     const progress = new ProgressLine(process.stderr);
 
-    const queryData = await prepareDataset([{ path: query, relativePath: path.basename(query), label: '' }], { side: sourceSideFor(imageSize), cache: new PixelCache(cacheDir) });
+    const queryData = await prepareDataset([{ path: query, relativePath: path.basename(query), label: '' }], { side: sourceSideFor(imageSize), cache: new PixelCache(cliPixelCacheDir()) });
     if (queryData.size === 0) throw new CliError(`${query} cannot be used as a query: ${queryData.skipped[0]?.reason ?? 'it could not be read'}`);
     const q = await embedDataset(tf, loaded.encoder, queryData, imageSize);
 
-    const dataset = await openFolderDataset(folder, {
-      imageSize,
-      cacheDir,
-      onProgress: (done, total) => progress.update(`preparing images ${done}/${total}`, done / total),
-      onSkipped: (s) => progress.log(`skipped ${s.path}: ${s.reason}`),
-    }).catch((error: unknown) => {
-      throw new CliError((error as Error).message);
-    });
-    progress.done();
-    if (dataset.size === 0) throw new CliError(noUsableImagesMessage(folder, dataset));
+    const dataset = await openFolderForCli(folder, { imageSize, progress });
     const h = await embedDataset(tf, loaded.encoder, dataset, imageSize, {
       onProgress: (done, total) => progress.update(`embedding ${done}/${total}`, done / total),
       onSkipped: (s) => progress.log(`skipped ${s.path}: ${s.reason}`),

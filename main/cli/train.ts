@@ -19,8 +19,6 @@ import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ZodError } from 'zod';
-import { defaultDataDir } from '../data-dir.ts';
-import { noUsableImagesMessage, openFolderDataset } from '../../worker/data/open-folder.ts';
 import { exportLayersModel } from '../../worker/export/layers-model.ts';
 import { selectBackend } from '../../worker/backend.ts';
 import { BACKBONES, BACKENDS, OPTIMIZERS, resolveTrainConfig, type TrainConfig, type TrainConfigInput } from '../../worker/simclr/config.ts';
@@ -32,6 +30,7 @@ import { assertResumable, configAsInput } from '../../worker/simclr/trainer-resu
 import { disposeSession } from '../../worker/simclr/trainer-session.ts';
 import { trainRun, type StepMetrics } from '../../worker/simclr/trainer.ts';
 import { choiceFlag, CliError, numberFlag, parseCommandArgs, printJson } from './common.ts';
+import { openFolderForCli } from './open-folder.ts';
 import { ProgressLine } from './progress-line.ts';
 
 const USAGE = `usage: simclr-studio train <folder> --run-dir D [--epochs N] [--batch-size B] [--image-size S]
@@ -138,16 +137,7 @@ export async function run(argv: string[]): Promise<number> {
   let config = resolve(requested);
 
   const progress = new ProgressLine(process.stderr);
-  const dataset = await openFolderDataset(folder, {
-    imageSize: config.imageSize,
-    cacheDir: path.join(defaultDataDir(), 'cache', 'pixels'),
-    onProgress: (done, total) => progress.update(`preparing images ${done}/${total}`, done / total),
-    onSkipped: (s) => progress.log(`skipped ${s.path}: ${s.reason}`),
-  }).catch((error: unknown) => {
-    throw new CliError((error as Error).message);
-  });
-  progress.done();
-  if (dataset.size === 0) throw new CliError(noUsableImagesMessage(folder, dataset));
+  const dataset = await openFolderForCli(folder, { imageSize: config.imageSize, progress });
   if (dataset.size < 2) throw new CliError(`training needs at least 2 usable images in ${folder} (a positive pair needs negatives), found ${dataset.size}`);
   if (config.batchSize > dataset.size) {
     // Deterministic, so a resumed run clamps the same way and compares equal.
