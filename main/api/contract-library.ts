@@ -16,6 +16,7 @@ export const libraryMethodInputs = {
   cancelScan: z.object({ datasetId }),
   /** Removes the folder from the catalogue; the images on disk are never touched. */
   removeDataset: z.object({ datasetId }),
+  /** A page of the usable images, in natural file-name order (img2 before img10, case-insensitive). */
   listImages: z.object({
     datasetId,
     offset: z.number().int().min(0),
