@@ -169,12 +169,7 @@ export class EmbeddingCatalogue {
     const staleCount = row.file ? this.#q.staleCount.get(row.dataset_id, row.id)!.n : 0;
     const status: EmbeddingSetStatus = row.status === 'ready' && staleCount > 0 ? 'stale' : row.status;
     return {
-      id: row.id,
-      runId: row.run_id,
-      datasetId: row.dataset_id,
-      encoder: row.encoder,
-      checkpoint: parseCheckpoint(row.checkpoint),
-      checkpointStep: row.checkpoint_step,
+      ...identityOf(row),
       count: row.file ? this.#q.freshCount.get(row.id)!.n : 0,
       dim: row.dim,
       status,
@@ -186,7 +181,8 @@ export class EmbeddingCatalogue {
   }
 }
 
-function toStored(row: SetRow): StoredSet {
+/** What a set is (run, dataset, encoder, checkpoint): the fields a stored set and its summary share. */
+function identityOf(row: SetRow): Pick<StoredSet, 'id' | 'runId' | 'datasetId' | 'encoder' | 'checkpoint' | 'checkpointStep'> {
   return {
     id: row.id,
     runId: row.run_id,
@@ -194,6 +190,12 @@ function toStored(row: SetRow): StoredSet {
     encoder: row.encoder,
     checkpoint: parseCheckpoint(row.checkpoint),
     checkpointStep: row.checkpoint_step,
+  };
+}
+
+function toStored(row: SetRow): StoredSet {
+  return {
+    ...identityOf(row),
     checkpointStamp: row.checkpoint_stamp,
     dim: row.dim,
     file: row.file,
