@@ -39,36 +39,43 @@ export class RunMetricsStore {
   }
 
   addStep(runId: number, m: StepMetricRow): void {
-    this.stmt.insert.run({
-      run_id: runId,
-      kind: 'step',
-      step: m.step,
-      epoch: m.epoch,
+    this.insert(runId, 'step', m.step, m.epoch, {
       loss: finiteOrNull(m.loss),
       accuracy: finiteOrNull(m.accuracy),
       lr: finiteOrNull(m.lr),
       temperature: finiteOrNull(m.temperature),
       z_std: finiteOrNull(m.zStd),
       images_per_second: finiteOrNull(m.imagesPerSecond),
-      seconds: null,
-      steps: null,
     });
   }
 
+  /** An epoch's row is keyed by its epoch number in the step column. */
   addEpoch(runId: number, m: EpochMetricRow): void {
-    this.stmt.insert.run({
-      run_id: runId,
-      kind: 'epoch',
-      step: m.epoch,
-      epoch: m.epoch,
+    this.insert(runId, 'epoch', m.epoch, m.epoch, {
       loss: finiteOrNull(m.meanLoss),
       accuracy: finiteOrNull(m.meanAccuracy),
-      lr: null,
-      temperature: null,
-      z_std: null,
       images_per_second: finiteOrNull(m.imagesPerSecond),
       seconds: m.seconds,
       steps: m.steps,
+    });
+  }
+
+  /** One row of run_metrics; the columns a kind does not have are stored as NULL. */
+  private insert(runId: number, kind: MetricRow['kind'], step: number, epoch: number, values: Partial<Omit<MetricRow, 'kind' | 'step' | 'epoch'>>): void {
+    this.stmt.insert.run({
+      run_id: runId,
+      kind,
+      step,
+      epoch,
+      loss: null,
+      accuracy: null,
+      lr: null,
+      temperature: null,
+      z_std: null,
+      images_per_second: null,
+      seconds: null,
+      steps: null,
+      ...values,
     });
   }
 
