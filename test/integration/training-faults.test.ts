@@ -50,18 +50,21 @@ async function openPart(dataDir: string) {
     },
   });
   const { datasetId } = await library.addFolder(folder);
-  const waitFor = async (runId: number, wanted: RunStatus): Promise<RunStatusChange> => {
+  /** Polls until run `runId` reaches one of `wanted` (a run always ends, so this ends). */
+  const waitFor = async (runId: number, ...wanted: RunStatus[]): Promise<RunStatusChange> => {
     for (;;) {
-      const found = statuses.find((s) => s.runId === runId && s.status === wanted);
+      const found = statuses.find((s) => s.runId === runId && wanted.includes(s.status));
       if (found) return found;
       await new Promise((r) => setTimeout(r, 20));
     }
   };
+  // From now on every metrics insert fails as a full disk would (SQLite raises; runs rows still update).
+  const fillDisk = () => db.exec("CREATE TEMP TRIGGER disk_full BEFORE INSERT ON run_metrics BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
   const close = async () => {
     await part.close();
     db.close();
   };
-  return { part, datasetId, statuses, workerEvents, waitFor, close };
+  return { part, datasetId, statuses, workerEvents, waitFor, fillDisk, close };
 }
 
 describe('training faults', () => {
@@ -70,17 +73,34 @@ describe('training faults', () => {
     try {
       const experiment = part.experiments.create({ datasetId, name: 'killed', notes: '', config: { ...TINY, epochs: 20 } });
       const run = await part.training.startRun(experiment.id, false);
-      await waitFor(run.id, 'running');
+      await waitFor(run.id, 'running', 'failed', 'done');
       await part.host.terminateWorker('the worker was stopped by the test');
-      const failed = await waitFor(run.id, 'failed');
+      const failed = await waitFor(run.id, 'failed', 'done');
+      assert.equal(failed.status, 'failed');
       assert.match(failed.reason ?? '', /stopped by the test/);
 
       const next = part.experiments.create({ datasetId, name: 'after', notes: '', config: TINY });
       const nextRun = await part.training.startRun(next.id, false);
-      await waitFor(nextRun.id, 'done');
+      assert.equal((await waitFor(nextRun.id, 'done', 'failed')).status, 'done');
       assert.equal(part.host.restarts, 1);
       assert.ok(workerEvents.some((e) => e.state === 'restarted' && /stopped by the test/.test(e.message ?? '')), 'the renderer is told the worker was replaced');
       assert.equal(workerEvents.filter((e) => e.state === 'ready').length, 2);
+    } finally {
+      await close();
+    }
+  });
+
+  test('a catalogue that cannot be written any more stops the run as failed, saying so; the app keeps running', async () => {
+    const { part, datasetId, waitFor, fillDisk, close } = await openPart(path.join(tmp.path, 'data-full'));
+    try {
+      const experiment = part.experiments.create({ datasetId, name: 'full', notes: '', config: { ...TINY, epochs: 20 } });
+      const run = await part.training.startRun(experiment.id, false);
+      await waitFor(run.id, 'running', 'failed', 'done');
+      fillDisk();
+      const failed = await waitFor(run.id, 'failed', 'done');
+      assert.equal(failed.status, 'failed');
+      assert.match(failed.reason ?? '', /progress could not be saved in the catalogue \(database or disk is full\); the run was stopped, its last checkpoint is intact/);
+      assert.equal(part.training.busy, false);
     } finally {
       await close();
     }
@@ -92,7 +112,8 @@ describe('training faults', () => {
       // An absurd learning rate overflows the weights within a few steps.
       const experiment = part.experiments.create({ datasetId, name: 'diverges', notes: '', config: { ...TINY, epochs: 30, optimizer: 'sgd', lr: 1e30, warmupEpochs: 0 } });
       const run = await part.training.startRun(experiment.id, false);
-      const failed = await waitFor(run.id, 'failed');
+      const failed = await waitFor(run.id, 'failed', 'done');
+      assert.equal(failed.status, 'failed');
       assert.match(failed.reason ?? '', /the loss became (NaN|Infinity|-Infinity) at step \d+; training stopped and the update was not applied/);
     } finally {
       await close();

@@ -20,6 +20,8 @@ export interface RelayOptions {
   readonly metrics: RunMetricsStore;
   readonly emit: (progress: RunProgress) => void;
   readonly onSkipped: (skipped: { path: string; reason: string }[]) => void;
+  /** Storing progress failed (disk full, database locked): the run cannot go on recording. */
+  readonly onStoreError: (error: Error) => void;
   /** Step and epoch already done (a resumed run), and the training time so far. */
   readonly startStep: number;
   readonly startEpoch: number;
@@ -134,7 +136,6 @@ export class RunProgressRelay {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#lastFlush = performance.now();
-    const { runId, store, metrics } = this.#o;
     const steps = this.#steps;
     const epochDone = this.#epochDone;
     const checkpoints = this.#checkpoints;
@@ -142,6 +143,18 @@ export class RunProgressRelay {
     this.#epochDone = null;
     this.#checkpoints = [];
     const trainingSeconds = this.#currentSeconds();
+    try {
+      this.#store(steps, epochDone, checkpoints, trainingSeconds);
+    } catch (error) {
+      // Called from timers too: never let a SQLite error escape as an uncaught exception.
+      this.#o.onStoreError(error as Error);
+      return;
+    }
+    this.#emit(steps, epochDone);
+  }
+
+  #store(steps: StepMetricRow[], epochDone: EpochMetricRow | null, checkpoints: { path: string; epoch: number; step: number }[], trainingSeconds: number): void {
+    const { runId, store, metrics } = this.#o;
     store.transaction(() => {
       for (const s of steps) if (keepStep(s.step, this.#totalSteps)) metrics.addStep(runId, s);
       if (epochDone) metrics.addEpoch(runId, epochDone);
@@ -155,6 +168,10 @@ export class RunProgressRelay {
         trainingSeconds,
       });
     });
+  }
+
+  #emit(steps: StepMetricRow[], epochDone: EpochMetricRow | null): void {
+    const runId = this.#o.runId;
     this.#o.emit({
       runId,
       experimentId: this.#o.experimentId,

@@ -44,6 +44,8 @@ interface ActiveRun {
   readonly done: Promise<void>;
   /** Set by cancelRun; the outcome is then 'cancelled' whatever the job returns. */
   cancelRequested: boolean;
+  /** Progress could not be stored: the run was stopped and fails with this message. */
+  storeError: string | null;
 }
 
 const ACTIVE: readonly RunStatus[] = ['queued', 'running', 'paused'];
@@ -119,6 +121,11 @@ export class TrainingService {
       metrics: this.#o.metrics,
       emit: this.#o.onProgress,
       onSkipped: (skipped) => this.#o.store.setSkipped(row.id, skipped),
+      onStoreError: (error) => {
+        if (active.storeError) return;
+        active.storeError = `its progress could not be saved in the catalogue (${error.message}); the run was stopped, its last checkpoint is intact`;
+        this.#o.host.cancel(jobId);
+      },
       startStep: resumeFrom?.step ?? 0,
       startEpoch: resumeFrom?.epoch ?? 0,
       trainingSeconds: row.training_seconds,
@@ -142,11 +149,14 @@ export class TrainingService {
         onProgress: (p) => relay.accept(p),
       },
     );
-    const active: ActiveRun = { runId: row.id, experimentId, jobId, relay, done: Promise.resolve(), cancelRequested: false };
-    (active as { done: Promise<void> }).done = job.then(
-      (result) => this.#finished(active, result),
-      (error: unknown) => this.#failed(active, error),
-    );
+    const active: ActiveRun = { runId: row.id, experimentId, jobId, relay, done: Promise.resolve(), cancelRequested: false, storeError: null };
+    (active as { done: Promise<void> }).done = job
+      .then(
+        (result) => this.#finished(active, result),
+        (error: unknown) => this.#failed(active, error),
+      )
+      // Recording the end failed too (the catalogue cannot be written): say so, never crash the app.
+      .catch((error: unknown) => console.error(`SimCLR Studio: could not record the end of run ${row.id}:`, error));
     this.#active.set(row.id, active);
     return this.#summary(row.id);
   }
@@ -207,19 +217,20 @@ export class TrainingService {
   async #finished(active: ActiveRun, result: TrainJobResult): Promise<void> {
     // Cancel saves last.ckpt at the current step (not at an epoch end): record it too.
     if (result.lastCheckpoint && result.status === 'cancelled' && result.steps > 0) active.relay.checkpoint(result.lastCheckpoint, result.steps, result.epochs);
+    this.#active.delete(active.runId);
     active.relay.stop();
     const row = this.#o.store.run(active.runId);
-    this.#active.delete(active.runId);
     if (!row) return; // deleted meanwhile
-    if (result.status === 'completed') this.#finish(row, 'done', result.message);
+    if (active.storeError) this.#finish(row, 'failed', active.storeError);
+    else if (result.status === 'completed') this.#finish(row, 'done', result.message);
     else if (result.status === 'diverged') this.#finish(row, 'failed', result.message);
     else if (this.#closing && !active.cancelRequested) this.#finish(row, 'interrupted', `the app was closed; ${result.message}`);
     else this.#finish(row, 'cancelled', result.message);
   }
 
   async #failed(active: ActiveRun, error: unknown): Promise<void> {
-    active.relay.stop();
     this.#active.delete(active.runId);
+    active.relay.stop();
     const row = this.#o.store.run(active.runId);
     if (!row) return;
     const message = error instanceof Error ? error.message : String(error);
