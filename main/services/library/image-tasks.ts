@@ -5,20 +5,39 @@ import { Worker } from 'node:worker_threads';
 import { renderThumbnail, type ThumbnailJob } from '../thumbnails/render-thumbnail.ts';
 import { inspectFile, type Inspection } from './inspect-file.ts';
 
+/** Inspects `files` concurrently (their I/O and decoding overlap on the thread pool). */
+export function inspectFiles(files: readonly InspectRequest[], maxPixels: number): Promise<Inspection[]> {
+  return Promise.all(files.map((f) => inspectFile(f.absPath, f.rel, { maxPixels }, f.listed)));
+}
+
 export interface ListedStat {
   size: number;
   mtimeMs: number;
 }
 
-type TaskBody = { op: 'inspect'; absPath: string; rel: string; maxPixels: number; listed: ListedStat } | { op: 'thumbnail'; job: ThumbnailJob };
+/** One file to inspect: where to read it, its name in messages, what the listing saw. */
+export interface InspectRequest {
+  absPath: string;
+  rel: string;
+  listed: ListedStat;
+}
+
+type TaskBody = { op: 'inspect'; files: InspectRequest[]; maxPixels: number } | { op: 'thumbnail'; job: ThumbnailJob };
 
 export type ImageTaskRequest = TaskBody & { id: number };
 
-export type ImageTaskReply = { id: number; result: Inspection | null } | { id: number; error: string };
+/** `result`: one Inspection per requested file, in order (inspect), or null (thumbnail). */
+export type ImageTaskReply = { id: number; result: Inspection[] | null } | { id: number; error: string };
 
 export interface ImageTasks {
   /** See inspectFile: never rejects for a bad file, only if the worker itself fails. */
   inspect(absPath: string, rel: string, maxPixels: number, listed: ListedStat): Promise<Inspection>;
+  /**
+   * Inspects several files at once, one result per file in order (the scanner's path).
+   * One message per batch, not per file: a postMessage costs about as much as hashing a
+   * small image. Never rejects for a bad file, only if the worker itself fails.
+   */
+  inspectMany(files: readonly InspectRequest[], maxPixels: number): Promise<Inspection[]>;
   /** Rejects with sharp's message if the image cannot be rendered. */
   thumbnail(job: ThumbnailJob): Promise<void>;
   close(): Promise<void>;
@@ -27,6 +46,7 @@ export interface ImageTasks {
 export function createInProcessImageTasks(): ImageTasks {
   return {
     inspect: (absPath, rel, maxPixels, listed) => inspectFile(absPath, rel, { maxPixels }, listed),
+    inspectMany: (files, maxPixels) => inspectFiles(files, maxPixels),
     thumbnail: (job) => renderThumbnail(job),
     close: async () => undefined,
   };
@@ -34,7 +54,7 @@ export function createInProcessImageTasks(): ImageTasks {
 
 const WORKER_URL = new URL('./image-worker.ts', import.meta.url);
 
-type Pending = { resolve: (value: Inspection | null) => void; reject: (error: Error) => void };
+type Pending = { resolve: (value: Inspection[] | null) => void; reject: (error: Error) => void };
 
 /**
  * One worker thread, started on first use. It keeps the process alive only while tasks
@@ -49,9 +69,14 @@ export class WorkerImageTasks implements ImageTasks {
   private closed = false;
 
   async inspect(absPath: string, rel: string, maxPixels: number, listed: ListedStat): Promise<Inspection> {
-    const result = await this.run({ op: 'inspect', absPath, rel, maxPixels, listed: { size: listed.size, mtimeMs: listed.mtimeMs } }, (f) =>
-      f.inspect(absPath, rel, maxPixels, listed),
-    );
+    const [result] = await this.inspectMany([{ absPath, rel, listed }], maxPixels);
+    return result!;
+  }
+
+  async inspectMany(files: readonly InspectRequest[], maxPixels: number): Promise<Inspection[]> {
+    // Only the fields the worker needs cross the thread (a ListedFile carries more).
+    const plain = files.map((f) => ({ absPath: f.absPath, rel: f.rel, listed: { size: f.listed.size, mtimeMs: f.listed.mtimeMs } }));
+    const result = await this.run({ op: 'inspect', files: plain, maxPixels }, (f) => f.inspectMany(plain, maxPixels));
     return result!;
   }
 
@@ -67,7 +92,7 @@ export class WorkerImageTasks implements ImageTasks {
     if (worker) await worker.terminate();
   }
 
-  private run(body: TaskBody, inProcess: (f: ImageTasks) => Promise<Inspection | null>): Promise<Inspection | null> {
+  private run(body: TaskBody, inProcess: (f: ImageTasks) => Promise<Inspection[] | null>): Promise<Inspection[] | null> {
     if (this.closed) return Promise.reject(new Error('the library is closed'));
     const worker = this.fallback ? undefined : this.ensureWorker();
     if (!worker) return inProcess(this.fallback!);

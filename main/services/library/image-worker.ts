@@ -4,8 +4,7 @@
 // ImageTaskReply out, matched by id (see image-tasks.ts).
 import { parentPort } from 'node:worker_threads';
 import { renderThumbnail } from '../thumbnails/render-thumbnail.ts';
-import type { ImageTaskReply, ImageTaskRequest } from './image-tasks.ts';
-import { inspectFile } from './inspect-file.ts';
+import { inspectFiles, type ImageTaskReply, type ImageTaskRequest } from './image-tasks.ts';
 
 const port = parentPort;
 if (!port) throw new Error('image-worker.ts must be started as a worker thread');
@@ -13,7 +12,7 @@ if (!port) throw new Error('image-worker.ts must be started as a worker thread')
 port.on('message', (request: ImageTaskRequest) => {
   const work =
     request.op === 'inspect'
-      ? inspectFile(request.absPath, request.rel, { maxPixels: request.maxPixels }, request.listed)
+      ? inspectFiles(request.files, request.maxPixels)
       : renderThumbnail(request.job).then(() => null);
   work.then(
     (result) => port.postMessage({ id: request.id, result } satisfies ImageTaskReply),

@@ -17,7 +17,7 @@ import { listFolder, type ListedFile } from './walk.ts';
 export interface ScanOptions {
   /** Decompression-bomb guard (pixels). */
   maxPixels: number;
-  /** Files inspected at once (I/O and decoding run on the thread pool). */
+  /** Files inspected at once (I/O and decoding run on the thread pool); sent to the worker in batches of half this. */
   concurrency: number;
   /** Reads and checks each new or changed file (in a worker thread, normally). */
   tasks: ImageTasks;
@@ -94,13 +94,19 @@ export async function scanDataset(catalogue: Catalogue, dataset: { id: number; r
   flush();
   progress.call(snapshot('reading'));
 
+  // Two batches in flight keep the worker busy while main records the previous one;
+  // batching divides the per-message cost (measured ~0.3 ms per file under load).
+  const batchSize = Math.max(1, Math.ceil(options.concurrency / 2));
   await forEachConcurrent(
-    toInspect,
-    options.concurrency,
-    async (file) => {
-      const result = await options.tasks.inspect(file.absPath, file.relPath, options.maxPixels, file);
-      record(file.relPath, result);
-      counts.processed++;
+    chunk(toInspect, batchSize),
+    2,
+    async (batch) => {
+      const results = await options.tasks.inspectMany(
+        batch.map((file) => ({ absPath: file.absPath, rel: file.relPath, listed: file })),
+        options.maxPixels,
+      );
+      for (const [i, file] of batch.entries()) record(file.relPath, results[i]!);
+      counts.processed += batch.length;
       progress.call(snapshot('reading'));
     },
     signal,
@@ -159,6 +165,12 @@ export async function scanDataset(catalogue: Catalogue, dataset: { id: number; r
       cancelled: wasCancelled,
     };
   }
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 /** The dataset's rows by path, read a page at a time so a 100k-image library never blocks. */
