@@ -13,9 +13,11 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { StudioBridge } from '../../main/api/bridge.ts';
 import { createWebClient } from '../../renderer/lib/web-client.ts';
-import { collectPageErrors, launchChromium, saveScreenshot } from '../helpers/browser.ts';
+import { saveScreenshot } from '../helpers/browser.ts';
 import { createTempDir, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
 import { startServe, type ServeProcess } from '../helpers/serve.ts';
+import { closeStudio, openStudioPage } from '../helpers/studio-page.ts';
+import { trainTinyRun } from '../helpers/tiny-run.ts';
 
 /**
  * The CSS position (inside the map canvas) of a drawn point, found by reading the WebGL
@@ -84,36 +86,19 @@ describe('embedding explorer (browser)', () => {
     serve = await startServe({ dataDir: path.join(temp.path, 'data') });
     api = createWebClient({ origin: serve.origin, token: serve.token });
     const datasetId = (await api.addDataset({ path: photos })).datasetId;
-    const experiment = await api.createExperiment({
-      datasetId,
-      name: 'Tiny explorer run',
-      config: { imageSize: 16, width: 0.125, batchSize: 4, epochs: 1, projectionOutputDim: 16, seed: 3 },
-    });
-    let unsubscribe = () => {};
-    const finished = new Promise<string>((resolve) => {
-      unsubscribe = api.onRunStatusChanged((change) => {
-        if (['done', 'failed', 'cancelled'].includes(change.status)) resolve(`${change.status}: ${change.reason}`);
-      });
-    });
-    runId = (await api.startRun({ experimentId: experiment.id })).id;
-    const outcome = await finished;
-    // The event socket would keep this process alive after the tests.
-    unsubscribe();
-    assert.match(outcome, /^done/);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
-    // Embedding and UMAP run in the worker: waits are generous, never timed assertions.
-    page.setDefaultTimeout(120_000);
-    // The non-image query and the refused export are answered 4xx on purpose, which Chromium logs.
-    pageErrors = collectPageErrors(page, [/status of 4\d\d/]);
-    await page.goto(serve.url);
+    const outcome = await trainTinyRun(api, { datasetId, name: 'Tiny explorer run', config: { seed: 3 } });
+    assert.equal(outcome.status, 'done', `the tiny run trains (${outcome.status}: ${outcome.reason})`);
+    runId = outcome.runId;
+    ({ browser, page, pageErrors } = await openStudioPage(serve, {
+      viewport: { width: 1360, height: 860 },
+      // Embedding and UMAP run in the worker.
+      timeoutMs: 120_000,
+      // The non-image query and the refused export are answered 4xx on purpose, which Chromium logs.
+      expectedErrors: [/status of 4\d\d/],
+    }));
   });
 
-  after(async () => {
-    await browser?.close();
-    if (serve) assert.equal(await serve.stop(), 0, 'the server stops cleanly');
-    await temp?.remove();
-  });
+  after(() => closeStudio({ browser, serve, temp }));
 
   test('"Explore" on the finished run computes the embeddings and draws the map', async () => {
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Experiments' }).click();

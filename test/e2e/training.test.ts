@@ -14,9 +14,10 @@ import type { StudioBridge } from '../../main/api/bridge.ts';
 import { CONFIG_FIELDS, fieldKey } from '../../renderer/features/experiments/config-fields.ts';
 import { createWebClient } from '../../renderer/lib/web-client.ts';
 import { augmentSchema, trainConfigSchema } from '../../worker/simclr/config.ts';
-import { collectPageErrors, launchChromium, saveScreenshot } from '../helpers/browser.ts';
+import { saveScreenshot } from '../helpers/browser.ts';
 import { createTempDir, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
 import { startServe, type ServeProcess } from '../helpers/serve.ts';
+import { closeStudio, openStudioPage } from '../helpers/studio-page.ts';
 
 /** Tiny settings typed into the Advanced form (the engine's smallest sensible run). */
 const TINY_FORM: Record<string, string> = { 'Image size (px)': '16', 'Width multiplier': '0.125', 'Batch size': '4', 'Output dimension of z': '16' };
@@ -68,21 +69,17 @@ describe('training from the app (browser)', () => {
     // The page's own web client, from Node: the same calls the renderer makes.
     api = createWebClient({ origin: serve.origin, token: serve.token });
     datasetId = (await api.addDataset({ path: photos })).datasetId;
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    // Training starts a worker and WebAssembly: waits are generous, never timed assertions.
-    page.setDefaultTimeout(Number(process.env.E2E_TIMEOUT ?? 120_000));
-    // The refused experiment is answered 4xx on purpose, which Chromium logs.
-    pageErrors = collectPageErrors(page, [/status of 4\d\d/]);
-    await page.goto(serve.url);
+    ({ browser, page, pageErrors } = await openStudioPage(serve, {
+      viewport: { width: 1280, height: 1000 },
+      // Training starts a worker and WebAssembly.
+      timeoutMs: Number(process.env.E2E_TIMEOUT ?? 120_000),
+      // The refused experiment is answered 4xx on purpose, which Chromium logs.
+      expectedErrors: [/status of 4\d\d/],
+    }));
     monitor = page.getByRole('region', { name: 'Training monitor' });
   });
 
-  after(async () => {
-    await browser?.close();
-    if (serve) assert.equal(await serve.stop(), 0, 'the server stops cleanly');
-    await temp?.remove();
-  });
+  after(() => closeStudio({ browser, serve, temp }));
 
   test('a new experiment shows the presets with their reasoning and a preview of augmented views', async () => {
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Experiments' }).click();

@@ -1,0 +1,47 @@
+// The browser side of an end-to-end test: Chromium opened on a running `simclr-studio
+// serve`, and the teardown of everything a browser test started.
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { collectPageErrors, launchChromium } from './browser.ts';
+import type { TempDir } from './image-fixtures.ts';
+import type { ServeProcess } from './serve.ts';
+
+export interface StudioPage {
+  readonly browser: Browser;
+  readonly page: Page;
+  /** The page's errors so far; a test asserts it is empty. */
+  readonly pageErrors: string[];
+}
+
+export interface StudioPageOptions {
+  readonly viewport: { width: number; height: number };
+  /** Default wait of every locator: generous, because it is a guard, never a timed assertion. */
+  readonly timeoutMs: number;
+  /** Console errors the test causes on purpose (e.g. a 4xx it asks for). */
+  readonly expectedErrors?: readonly RegExp[];
+}
+
+/** Launches Chromium, opens one page at the server's tokened URL and collects its errors. */
+export async function openStudioPage(serve: ServeProcess, options: StudioPageOptions): Promise<StudioPage> {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: options.viewport });
+    page.setDefaultTimeout(options.timeoutMs);
+    const pageErrors = collectPageErrors(page, options.expectedErrors);
+    await page.goto(serve.url);
+    return { browser, page, pageErrors };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
+}
+
+/**
+ * Closes the browser, stops the server (asserting it exits cleanly) and removes the
+ * test's folder. Each part may be missing when the set-up failed before making it.
+ */
+export async function closeStudio(parts: { browser?: Browser; serve?: ServeProcess; temp?: TempDir }): Promise<void> {
+  await parts.browser?.close();
+  if (parts.serve) assert.equal(await parts.serve.stop(), 0, 'the server stops cleanly');
+  await parts.temp?.remove();
+}
