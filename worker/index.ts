@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { type BackendChoice, selectBackend } from './backend.ts';
 import { type JobContext, jobHandlers, type JobHandler } from './jobs/registry.ts';
-import type { JobKind, MainToWorker, SerializedWorkerError, WorkerStartData, WorkerToMain } from './protocol.ts';
+import type { JobKind, JobRequest, MainToWorker, SerializedWorkerError, WorkerStartData, WorkerToMain } from './protocol.ts';
 import { TrainController } from './simclr/trainer-control.ts';
 
 const port = parentPort;
@@ -38,6 +38,16 @@ const controllers = new Map<string, TrainController>();
 
 /** Kinds main sends with `interactive: true` (main/services/worker-host): not queued behind a run. */
 const INTERACTIVE_KINDS: ReadonlySet<JobKind> = new Set<JobKind>(['preview']);
+
+/**
+ * Whether a job runs now, between two steps of a training run, instead of in order: a
+ * preview always; an 'embed' only for a single image (the explorer's dropped-file query,
+ * one small forward pass). A whole-set embedding is long and waits its turn.
+ */
+function runsInteractively(kind: JobKind, request: unknown): boolean {
+  if (INTERACTIVE_KINDS.has(kind)) return true;
+  return kind === 'embed' && (request as JobRequest<'embed'>).images.length === 1;
+}
 
 async function runJob(backend: BackendChoice, jobId: string, kind: JobKind, request: unknown): Promise<void> {
   const controller = new TrainController();
@@ -78,8 +88,8 @@ async function main(): Promise<void> {
   port!.on('message', (message: MainToWorker) => {
     switch (message.type) {
       case 'job':
-        if (INTERACTIVE_KINDS.has(message.kind)) {
-          // Short jobs (a preview) run now: their tf work is synchronous, so it slots in
+        if (runsInteractively(message.kind, message.request)) {
+          // Short jobs (a preview, a one-image query) run now: their tf work is synchronous, so it slots in
           // between two steps of a training run instead of waiting for the run to end.
           void backendReady.then((b) => runJob(b, message.jobId, message.kind, message.request), () => undefined);
           return;

@@ -7,7 +7,7 @@ import type { EventName, LibraryApi, StudioApi, StudioEvents } from '../api/cont
 import { openDatabase, type Db } from '../db/open.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { BackendPreference } from '../../worker/backend.ts';
-import { createExperimentsPart, type ExperimentsPart } from './experiments/compose.ts';
+import { createExperimentsPart, type ExperimentsPart, type WorkerLogLine } from './experiments/compose.ts';
 import { createExplorer, type ExplorerParts } from './explorer/create-explorer.ts';
 import { Catalogue } from './library/catalogue.ts';
 import { createInProcessImageTasks, WorkerImageTasks, type ImageTasks } from './library/image-tasks.ts';
@@ -30,6 +30,8 @@ export interface StudioOptions {
   trainingBackend?: BackendPreference;
   /** runProgress events at most this often (default 250 ms). */
   progressIntervalMs?: number;
+  /** Where the training worker's log lines go (backend choice, skipped images); default the console. */
+  onWorkerLog?: (line: WorkerLogLine) => void;
 }
 
 export interface StudioEventBus {
@@ -71,6 +73,9 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   });
   thumbnails = new ThumbnailService({ cacheDir: path.join(dataDir, 'thumbnails'), source: library, tasks });
   library.recoverInterruptedScans();
+  // The explorer needs the experiments' worker host, and deleting an experiment needs the
+  // explorer (its embedding files): the late reference is set before the studio is returned.
+  let explorerService: ExplorerParts['service'] | undefined;
   const experiments = createExperimentsPart({
     db,
     dataDir,
@@ -78,6 +83,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     backend: options.trainingBackend ?? 'auto',
     emit: (name, payload) => events.emit(name, payload as StudioEvents[typeof name]),
     ...(options.progressIntervalMs !== undefined ? { progressIntervalMs: options.progressIntervalMs } : {}),
+    ...(options.onWorkerLog ? { onWorkerLog: options.onWorkerLog } : {}),
+    runFiles: { releaseRuns: (runIds) => explorerService?.releaseRuns(runIds) ?? (async () => {}) },
   });
   const explorer = await createExplorer({
     db,
@@ -86,6 +93,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     onEmbeddingProgress: (progress) => events.emit('embeddingProgress', progress),
     onProjectionProgress: (progress) => events.emit('projectionProgress', progress),
   });
+  explorerService = explorer.service;
   // A scan may have changed images: embeddings held in memory are re-read (stale rows left out).
   events.on('scanProgress', (progress) => progress.phase === 'done' && explorer.invalidate());
   events.on('datasetsChanged', () => explorer.invalidate());

@@ -13,7 +13,7 @@ import { TrainingService } from '../training/training-service.ts';
 import { WorkerHost, type WorkerHostEvent } from '../worker-host/worker-host.ts';
 import { ExperimentStore } from './experiment-store.ts';
 import { createExperimentsApi, pixelCacheDir } from './experiments-api.ts';
-import { type DatasetLookup, ExperimentsService } from './experiments-service.ts';
+import { type DatasetLookup, ExperimentsService, type RunFilesOwner } from './experiments-service.ts';
 
 export interface ExperimentsPartOptions {
   readonly db: Db;
@@ -24,6 +24,27 @@ export interface ExperimentsPartOptions {
   readonly emit: <K extends keyof ExperimentsEvents>(name: K, payload: ExperimentsEvents[K]) => void;
   /** Progress events at most this often (default 250 ms). */
   readonly progressIntervalMs?: number;
+  /**
+   * The worker's log lines: its backend choice (with why better backends were not taken)
+   * and what a job reports (skipped images). Default: the process console, prefixed.
+   */
+  readonly onWorkerLog?: (line: WorkerLogLine) => void;
+  /** Files other features made from runs (embeddings), deleted with their experiment. */
+  readonly runFiles?: RunFilesOwner;
+}
+
+/** One line the worker logged; jobId null for lines not about a job (the backend choice). */
+export interface WorkerLogLine {
+  readonly jobId: string | null;
+  readonly level: 'info' | 'warn';
+  readonly message: string;
+}
+
+/** Lines on the console (the terminal of `serve`, the CLI, or the Electron app). */
+export function logWorkerLineToConsole(line: WorkerLogLine): void {
+  const text = `SimCLR Studio worker${line.jobId ? ` (${line.jobId})` : ''}: ${line.message}`;
+  if (line.level === 'warn') console.warn(text);
+  else console.info(text);
 }
 
 export interface ExperimentsPart {
@@ -40,12 +61,18 @@ export function createExperimentsPart(options: ExperimentsPartOptions): Experime
   const { db, dataDir, datasets, emit } = options;
   const store = new ExperimentStore(db);
   const metrics = new RunMetricsStore(db);
-  const host = new WorkerHost({ backend: options.backend, onEvent: (event) => emit('workerStatus', workerStatus(event)) });
+  const onWorkerLog = options.onWorkerLog ?? logWorkerLineToConsole;
+  const host = new WorkerHost({
+    backend: options.backend,
+    onEvent: (event) => emit('workerStatus', workerStatus(event)),
+    onLog: (jobId, level, message) => onWorkerLog({ jobId, level, message }),
+  });
   const experiments = new ExperimentsService({
     store,
     metrics,
     datasets,
     experimentsDir: path.join(dataDir, 'experiments'),
+    ...(options.runFiles ? { runFiles: options.runFiles } : {}),
     onChanged: () => emit('experimentsChanged', {}),
   });
   let claim: () => boolean = () => false;

@@ -26,12 +26,22 @@ export interface DatasetLookup {
 /** Runs holding or waiting for the worker: the experiment cannot be deleted meanwhile. */
 const ACTIVE = ['queued', 'running', 'paused'] as const;
 
+/**
+ * A feature that keeps files made from runs outside the experiment's folder (the
+ * explorer's embedding sets): told before the runs' rows are deleted, it returns what
+ * deletes those files once they are.
+ */
+export interface RunFilesOwner {
+  releaseRuns(runIds: readonly number[]): () => Promise<void>;
+}
+
 export interface ExperimentsServiceOptions {
   readonly store: ExperimentStore;
   readonly metrics: RunMetricsStore;
   readonly datasets: DatasetLookup;
   /** <data dir>/experiments */
   readonly experimentsDir: string;
+  readonly runFiles?: RunFilesOwner;
   readonly onChanged?: () => void;
 }
 
@@ -91,9 +101,11 @@ export class ExperimentsService {
     const row = this.require(experimentId);
     const active = this.#o.store.runs(row.id).find((r) => (ACTIVE as readonly string[]).includes(r.status));
     if (active) throw new ExperimentError(`'${row.name}' cannot be deleted while its run ${active.id} is ${active.status}; cancel the run first.`);
+    const removeRunFiles = this.#o.runFiles?.releaseRuns(this.#o.store.runs(row.id).map((r) => r.id));
     this.#o.store.deleteExperiment(row.id);
-    // Only the folder this service created for the experiment; the dataset's images are elsewhere and untouched.
+    // Only the folders and files this app created for the experiment; the dataset's images are elsewhere and untouched.
     await fs.rm(this.experimentDir(row.id), { recursive: true, force: true });
+    await removeRunFiles?.();
     this.#o.onChanged?.();
   }
 

@@ -1,6 +1,7 @@
 // Rows of experiments and runs turned into the contract's summaries (one place, so the
 // list, the detail view and the events agree).
 import type { ExperimentDetail, ExperimentSummary, RunSummary, TrainConfig } from '../../api/contract-experiments.ts';
+import { isDivergedReason } from '../training/diverged.ts';
 import type { RunMetricsStore } from '../training/run-metrics-store.ts';
 import type { ExperimentRow, ExperimentStore, RunRow } from './experiment-store.ts';
 
@@ -14,7 +15,8 @@ export function runSummary(row: RunRow, metrics: RunMetricsStore): RunSummary {
     status: row.status,
     reason: row.reason,
     resumeCount: row.resume_count,
-    resumable: STOPPED_EARLY.has(row.status) && checkpoints.length > 0,
+    // A diverged run would diverge again from its checkpoint with the same settings.
+    resumable: STOPPED_EARLY.has(row.status) && checkpoints.length > 0 && !isDivergedReason(row.reason),
     backend: row.backend,
     step: row.step,
     totalSteps: row.total_steps,

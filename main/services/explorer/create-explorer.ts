@@ -35,7 +35,7 @@ export async function createExplorer(options: CreateExplorerOptions): Promise<Ex
     runs,
     embed: (request, { onProgress, signal }) => host.run('embed', request, { onProgress, signal }),
     // A dropped image should not wait for a training run to end: sent as an interactive
-    // job (it runs between two steps once worker/index.ts lists 'embed' as interactive).
+    // job; the worker runs a one-image embed between two training steps (runsInteractively).
     embedQuery: (request, { onProgress, signal }) => host.run('embed', request, { onProgress, signal, interactive: true }),
     project: (request, { onProgress }) => host.run('project', request, { onProgress }),
     graph: (request, { onProgress }) => host.run('neighbour-graph', request, { onProgress }),

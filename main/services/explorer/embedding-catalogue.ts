@@ -161,6 +161,11 @@ export class EmbeddingCatalogue {
     this.#q.interrupted.run(message, now());
   }
 
+  /** The vector files of run `runId`'s sets (one current generation each). */
+  filesOfRun(runId: number): string[] {
+    return this.#q.byRun.all(runId).flatMap((row) => (row.file ? [row.file] : []));
+  }
+
   referencedFiles(): Set<string> {
     return new Set(this.#q.files.all().map((r) => r.file));
   }

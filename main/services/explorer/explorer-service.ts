@@ -92,6 +92,22 @@ export class ExplorerService {
     this.#graphs.clear();
   }
 
+  /**
+   * Runs are about to be deleted (their experiment is): stops their computations and
+   * notes their sets' vector files while the rows still say which they are. The rows then
+   * go with the runs (ON DELETE CASCADE); the returned function deletes the files — the
+   * app's own, in <data dir>/embeddings, with their cached projections; never an image.
+   */
+  releaseRuns(runIds: readonly number[]): () => Promise<void> {
+    const released = new Set(runIds);
+    for (const job of this.#computing.values()) if (released.has(job.runId)) job.controller.abort();
+    const files = runIds.flatMap((runId) => this.catalogue.filesOfRun(runId));
+    return async () => {
+      this.invalidate();
+      for (const file of files) await this.files.remove(file);
+    };
+  }
+
   async compute(runId: number, encoder: EmbeddingEncoderKind, checkpoint: CheckpointChoice): Promise<EmbeddingSetSummary> {
     const key = `${runId}:${encoder}:${checkpoint}`;
     if (this.#computing.has(key)) throw new ExplorerError(`these embeddings of run ${runId} (${encoder} encoder, checkpoint ${checkpoint}) are already being computed`);

@@ -45,9 +45,9 @@ export interface RunJobOptions<K extends JobKind> {
   /** Aborting = cancel (see cancel()). */
   readonly signal?: AbortSignal;
   /**
-   * A short job (augmentation preview) that must not wait behind a training run: sent at
-   * once and run by the worker between two steps. Only for kinds the worker lists as
-   * interactive (worker/index.ts INTERACTIVE_KINDS).
+   * A short job (augmentation preview, one-image embed) that must not wait behind a
+   * training run: sent at once and run by the worker between two steps. The worker
+   * decides what is short (worker/index.ts runsInteractively); anything else it runs in order.
    */
   readonly interactive?: boolean;
 }
