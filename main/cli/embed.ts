@@ -4,15 +4,14 @@
 // (float32, N×D) and the image paths, in the same order, to F.csv (index,path,label).
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { defaultDataDir } from '../data-dir.ts';
 import { selectBackend } from '../../worker/backend.ts';
-import { noUsableImagesMessage, openFolderDataset } from '../../worker/data/open-folder.ts';
 import { embedDataset } from '../../worker/embed.ts';
 import { csvPathFor, writePathsCsv } from '../../worker/export/csv.ts';
 import { writeNpyFloat32 } from '../../worker/export/npy.ts';
 import { lastCheckpointPath, readCheckpoint } from '../../worker/simclr/checkpoint.ts';
 import { encoderFromCheckpoint } from '../../worker/simclr/trainer-session.ts';
 import { CliError, parseCommandArgs, printJson } from './common.ts';
+import { openFolderForCli } from './open-folder.ts';
 import { ProgressLine } from './progress-line.ts';
 
 const USAGE = `usage: simclr-studio embed <folder> --run-dir D --out F.npy [--json]
@@ -47,19 +46,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   const progress = new ProgressLine(process.stderr);
   const skipped: { path: string; reason: string }[] = [];
-  const dataset = await openFolderDataset(folder, {
-    imageSize: checkpoint.config.imageSize,
-    cacheDir: path.join(defaultDataDir(), 'cache', 'pixels'),
-    onProgress: (done, total) => progress.update(`preparing images ${done}/${total}`, done / total),
-    onSkipped: (s) => {
-      skipped.push(s);
-      progress.log(`skipped ${s.path}: ${s.reason}`);
-    },
-  }).catch((error: unknown) => {
-    throw new CliError((error as Error).message);
-  });
-  progress.done();
-  if (dataset.size === 0) throw new CliError(noUsableImagesMessage(folder, dataset));
+  const dataset = await openFolderForCli(folder, { imageSize: checkpoint.config.imageSize, progress, onSkipped: (s) => skipped.push(s) });
 
   const { tf, name: backend } = await selectBackend('auto', log);
   let encoder;

@@ -6,10 +6,8 @@
 // the baseline: an untrained encoder of the same architecture (seed 0).
 import path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
-import { defaultDataDir } from '../data-dir.ts';
 import { selectBackend } from '../../worker/backend.ts';
 import type { ImageDataset } from '../../worker/data/dataset.ts';
-import { noUsableImagesMessage, openFolderDataset } from '../../worker/data/open-folder.ts';
 import { evaluateEncoder, type EvalMethod } from '../../worker/eval.ts';
 import { BACKBONES, resolveTrainConfig, type TrainConfigInput } from '../../worker/simclr/config.ts';
 import { lastCheckpointPath, readCheckpoint } from '../../worker/simclr/checkpoint.ts';
@@ -17,6 +15,7 @@ import { createEncoder } from '../../worker/simclr/model.ts';
 import { encoderFromCheckpoint } from '../../worker/simclr/trainer-session.ts';
 import { CliError, numberFlag, parseCommandArgs, printJson } from './common.ts';
 import { choiceFlag } from './common.ts';
+import { openFolderForCli } from './open-folder.ts';
 import { ProgressLine } from './progress-line.ts';
 import { configError } from './train.ts';
 
@@ -85,19 +84,7 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const progress = new ProgressLine(process.stderr);
-  const open = async (folder: string, role: string): Promise<ImageDataset> => {
-    const dataset = await openFolderDataset(folder, {
-      imageSize: config.imageSize,
-      cacheDir: path.join(defaultDataDir(), 'cache', 'pixels'),
-      onProgress: (done, total) => progress.update(`preparing ${role} images ${done}/${total}`, done / total),
-      onSkipped: (s) => progress.log(`skipped ${s.path}: ${s.reason}`),
-    }).catch((error: unknown) => {
-      throw new CliError(`--${role}: ${(error as Error).message}`);
-    });
-    progress.done();
-    if (dataset.size === 0) throw new CliError(`--${role}: ${noUsableImagesMessage(folder, dataset)}`);
-    return dataset;
-  };
+  const open = (folder: string, role: string): Promise<ImageDataset> => openFolderForCli(folder, { imageSize: config.imageSize, progress, role });
   const train = await open(values.train, 'train');
   const test = await open(values.test, 'test');
 
