@@ -13,9 +13,10 @@ import { nearestInDirection, nearestPoint } from '../../renderer/components/scat
 import { mapPointsFrom, type MapPoints } from '../../renderer/components/scatter/map-points.ts';
 import { INITIAL_VIEW } from '../../renderer/components/scatter/view-transform.ts';
 import { createWebClient } from '../../renderer/lib/web-client.ts';
-import { collectPageErrors, launchChromium } from '../helpers/browser.ts';
 import { createTempDir, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
 import { startServe, type ServeProcess } from '../helpers/serve.ts';
+import { closeStudio, openStudioPage } from '../helpers/studio-page.ts';
+import { trainTinyRun } from '../helpers/tiny-run.ts';
 
 /** The map's focused point after the page has handled a key (two frames: Svelte has flushed). */
 async function focusAfterKey(page: Page, key: string): Promise<number> {
@@ -43,33 +44,13 @@ describe('explorer map from the keyboard (browser)', () => {
     serve = await startServe({ dataDir: path.join(temp.path, 'data') });
     api = createWebClient({ origin: serve.origin, token: serve.token });
     const datasetId = (await api.addDataset({ path: photos })).datasetId;
-    const experiment = await api.createExperiment({
-      datasetId,
-      name: 'Tiny keyboard run',
-      config: { imageSize: 16, width: 0.125, batchSize: 4, epochs: 1, projectionOutputDim: 16, seed: 5 },
-    });
-    let unsubscribe = () => {};
-    const finished = new Promise<string>((resolve) => {
-      unsubscribe = api.onRunStatusChanged((change) => {
-        if (['done', 'failed', 'cancelled'].includes(change.status)) resolve(`${change.status}: ${change.reason}`);
-      });
-    });
-    runId = (await api.startRun({ experimentId: experiment.id })).id;
-    const outcome = await finished;
-    unsubscribe(); // the event socket would keep this process alive after the tests
-    assert.match(outcome, /^done/);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
-    page.setDefaultTimeout(120_000); // embedding and UMAP run in the worker
-    pageErrors = collectPageErrors(page);
-    await page.goto(serve.url);
+    const outcome = await trainTinyRun(api, { datasetId, name: 'Tiny keyboard run', config: { seed: 5 } });
+    assert.equal(outcome.status, 'done', outcome.reason ?? undefined);
+    runId = outcome.runId;
+    ({ browser, page, pageErrors } = await openStudioPage(serve, { viewport: { width: 1360, height: 860 }, timeoutMs: 120_000 }));
   });
 
-  after(async () => {
-    await browser?.close();
-    if (serve) assert.equal(await serve.stop(), 0, 'the server stops cleanly');
-    await temp?.remove();
-  });
+  after(() => closeStudio({ browser, serve, temp }));
 
   test('the explored run settles on its final map', async () => {
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Experiments' }).click();
