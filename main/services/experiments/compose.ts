@@ -40,11 +40,13 @@ export interface WorkerLogLine {
   readonly message: string;
 }
 
-/** Lines on the console (the terminal of `serve`, the CLI, or the Electron app). */
+/**
+ * Lines on stderr (the terminal of `serve` or of the Electron app): stdout stays for what
+ * commands print as their result (`--json`, the URL of `serve`).
+ */
 export function logWorkerLineToConsole(line: WorkerLogLine): void {
-  const text = `SimCLR Studio worker${line.jobId ? ` (${line.jobId})` : ''}: ${line.message}`;
-  if (line.level === 'warn') console.warn(text);
-  else console.info(text);
+  const level = line.level === 'warn' ? ' warning' : '';
+  process.stderr.write(`SimCLR Studio worker${level}${line.jobId ? ` (${line.jobId})` : ''}: ${line.message}\n`);
 }
 
 export interface ExperimentsPart {
