@@ -46,7 +46,7 @@ const INTERACTIVE_KINDS: ReadonlySet<JobKind> = new Set<JobKind>(['preview']);
  */
 function runsInteractively(kind: JobKind, request: unknown): boolean {
   if (INTERACTIVE_KINDS.has(kind)) return true;
-  return kind === 'embed' && (request as JobRequest<'embed'>).images.length === 1;
+  return kind === 'embed' && (request as Partial<JobRequest<'embed'>> | undefined)?.images?.length === 1;
 }
 
 async function runJob(backend: BackendChoice, jobId: string, kind: JobKind, request: unknown): Promise<void> {
