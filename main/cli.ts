@@ -10,6 +10,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run(argv
   embed: { summary: 'write the representations h of a folder to .npy', load: () => import('./cli/embed.ts') },
   eval: { summary: 'kNN or linear-probe accuracy with folder names as labels', load: () => import('./cli/eval.ts') },
   neighbours: { summary: 'the images of a folder nearest to an image, by the encoder of a run', load: () => import('./cli/neighbours.ts') },
+  export: { summary: 'embeddings, neighbour lists, the 2-D map, a selection or the encoder to files', load: () => import('./cli/export.ts') },
 };
 
 function usage(): string {

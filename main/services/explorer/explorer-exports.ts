@@ -27,31 +27,46 @@ function absolute(ctx: ExportContext, relPath: string): string {
   return path.join(ctx.datasetRoot, ...relPath.split('/'));
 }
 
+/** One exported image: its absolute path and its label (first sub-folder, '' at the root). */
+export interface ExportedImage {
+  readonly path: string;
+  readonly label: string;
+}
+
+/**
+ * Writes raw h ([images.length, d] row-major) for `images`, in their order — shared by the
+ * explorer and `simclr-studio export`. 'npy': file (float32 [N, D]) + its .csv
+ * (index,path,label) as `simclr-studio embed` writes; 'csv': path,label,h0…h(D−1).
+ */
+export async function writeEmbeddingFiles(format: 'npy' | 'csv', file: string, images: readonly ExportedImage[], raw: Float32Array, d: number): Promise<string[]> {
+  if (format === 'npy') {
+    // Same naming as the CLI's embed (F.npy → F.csv).
+    const csv = csvPathFor(file);
+    await writeNpyFloat32(file, raw, [images.length, d]);
+    await writePathsCsv(csv, images);
+    return [file, csv];
+  }
+  // One chunk per 1,000 rows: 100k × 512 values is ~600 MB of text, more than one JS string may hold.
+  const chunks = [`${['path', 'label', ...Array.from({ length: d }, (_, c) => `h${c}`)].join(',')}\n`];
+  for (let start = 0; start < images.length; start += 1000) {
+    const lines = images.slice(start, start + 1000).map((image, i) => {
+      const p = start + i;
+      const values = Array.from(raw.subarray(p * d, (p + 1) * d), (v) => String(v));
+      return `${[csvField(image.path), csvField(image.label), ...values].join(',')}\n`;
+    });
+    chunks.push(lines.join(''));
+  }
+  await writeFileAtomic(file, chunks);
+  return [file];
+}
+
 /** 'npy': target (.npy, float32 [N, D]) + its .csv (index,path,label) as `simclr-studio embed` writes; 'csv': path,label,h0…h(D−1). */
 export async function exportEmbeddings(ctx: ExportContext, format: 'npy' | 'csv', target: string): Promise<ExportResult> {
   const file = await checkFileTarget(target);
   const { loaded } = ctx;
   const raw = await readFreshVectors(ctx.files, loaded.set, loaded.rows); // h as computed, not normalised
-  const d = loaded.set.dim;
-  if (format === 'npy') {
-    // Same naming as the CLI's embed (F.npy → F.csv). Imported lazily: main/cli/embed.ts loads TensorFlow.js.
-        const csv = csvPathFor(file);
-    await writeNpyFloat32(file, raw, [loaded.rows.length, d]);
-    await writePathsCsv(csv, loaded.rows.map((r, p) => ({ path: absolute(ctx, r.relPath), label: loaded.labels[p]! })));
-    return { files: [file, csv] };
-  }
-  // One chunk per 1,000 rows: 100k × 512 values is ~600 MB of text, more than one JS string may hold.
-  const chunks = [`${['path', 'label', ...Array.from({ length: d }, (_, c) => `h${c}`)].join(',')}\n`];
-  for (let start = 0; start < loaded.rows.length; start += 1000) {
-    const lines = loaded.rows.slice(start, start + 1000).map((r, i) => {
-      const p = start + i;
-      const values = Array.from(raw.subarray(p * d, (p + 1) * d), (v) => String(v));
-      return `${[csvField(absolute(ctx, r.relPath)), csvField(loaded.labels[p]!), ...values].join(',')}\n`;
-    });
-    chunks.push(lines.join(''));
-  }
-  await writeFileAtomic(file, chunks);
-  return { files: [file] };
+  const images = loaded.rows.map((r, p) => ({ path: absolute(ctx, r.relPath), label: loaded.labels[p]! }));
+  return { files: await writeEmbeddingFiles(format, file, images, raw, loaded.set.dim) };
 }
 
 /** The k nearest neighbours of every image: CSV (path,rank,neighbour,similarity) or JSON [{path, neighbours:[{path, similarity}]}]. */
@@ -64,12 +79,24 @@ export async function exportNeighbours(ctx: ExportContext, k: number, format: 'c
     fromGraph
       ? Array.from({ length: Math.min(k, graph.k) }, (_, j) => ({ row: graph.indices[p * graph.k + j]!, similarity: graph.similarities[p * graph.k + j]! }))
       : loaded.index.neighboursOfRow(p, k);
-  const lists: { path: string; neighbours: { path: string; similarity: number }[] }[] = [];
+  const lists: NeighbourList[] = [];
   for (let p = 0; p < loaded.rows.length; p++) {
     const neighbours = neighboursOf(p).map((n) => ({ path: absolute(ctx, loaded.rows[n.row]!.relPath), similarity: n.similarity }));
     lists.push({ path: absolute(ctx, loaded.rows[p]!.relPath), neighbours });
     if (p % 256 === 255) await new Promise<void>((resolve) => setImmediate(resolve));
   }
+  await writeNeighbourLists(format, file, lists);
+  return { files: [file] };
+}
+
+export interface NeighbourList {
+  readonly path: string;
+  /** Most similar first. */
+  readonly neighbours: readonly { readonly path: string; readonly similarity: number }[];
+}
+
+/** CSV (path,rank,neighbour,similarity) or JSON [{path, neighbours:[{path, similarity}]}]; shared with `simclr-studio export`. */
+export async function writeNeighbourLists(format: 'csv' | 'json', file: string, lists: readonly NeighbourList[]): Promise<void> {
   if (format === 'json') {
     await writeFileAtomic(file, `${JSON.stringify(lists, null, 1)}\n`);
   } else {
@@ -77,7 +104,6 @@ export async function exportNeighbours(ctx: ExportContext, k: number, format: 'c
     for (const list of lists) list.neighbours.forEach((n, i) => lines.push(`${csvField(list.path)},${i + 1},${csvField(n.path)},${n.similarity}`));
     await writeFileAtomic(file, `${lines.join('\n')}\n`);
   }
-  return { files: [file] };
 }
 
 /** The selected images as a CSV (path,label) or as copies in a new/empty folder, keeping their sub-folders. */
@@ -92,28 +118,41 @@ export async function exportSelection(ctx: ExportContext, imageIds: readonly num
     await writePathsCsv(file, rows.map((r) => ({ path: absolute(ctx, r.relPath), label: loaded.labels[loaded.positionOf.get(r.imageId)!]! })));
     return { files: [file] };
   }
-  const folder = await prepareEmptyFolder(target.copyTo);
+  return { files: await copyIntoEmptyFolder(ctx.datasetRoot, rows.map((r) => r.relPath), target.copyTo) };
+}
+
+/**
+ * Copies (never moves) the images at `relPaths` ('/'-separated, under `root`) into the
+ * new or empty folder `target`, keeping their sub-folders; returns the copies' paths.
+ * Shared with `simclr-studio export selection --copy-to`.
+ */
+export async function copyIntoEmptyFolder(root: string, relPaths: readonly string[], target: string): Promise<string[]> {
+  const folder = await prepareEmptyFolder(target);
   const copied: string[] = [];
-  for (const r of rows) {
-    const to = path.join(folder, ...r.relPath.split('/'));
+  for (const relPath of relPaths) {
+    const parts = relPath.split('/');
+    const to = path.join(folder, ...parts);
     await fs.mkdir(path.dirname(to), { recursive: true });
     // COPYFILE_EXCL: never overwrite anything (the folder was empty, but be certain).
-    await fs.copyFile(absolute(ctx, r.relPath), to, fs.constants.COPYFILE_EXCL).catch((error: Error) => {
-      throw new ExplorerError(`copying ${r.relPath} to ${folder} failed after ${copied.length} of ${rows.length} images: ${error.message}`);
+    await fs.copyFile(path.join(root, ...parts), to, fs.constants.COPYFILE_EXCL).catch((error: Error) => {
+      throw new ExplorerError(`copying ${relPath} to ${folder} failed after ${copied.length} of ${relPaths.length} images: ${error.message}`);
     });
     copied.push(to);
   }
-  return { files: copied };
+  return copied;
 }
 
 /** path,label,x,y per point, in the projection's order. */
 export async function exportProjection(ctx: ExportContext, projection: Projection, target: string): Promise<ExportResult> {
   const file = await checkFileTarget(target);
-  const lines = ['path,label,x,y'];
-  projection.relPaths.forEach((relPath, i) => {
-    const label = projection.labels[projection.labelIndex[i]!] ?? '';
-    lines.push(`${csvField(absolute(ctx, relPath))},${csvField(label)},${projection.coordinates[2 * i]},${projection.coordinates[2 * i + 1]}`);
-  });
-  await writeFileAtomic(file, `${lines.join('\n')}\n`);
+  const images = projection.relPaths.map((relPath, i) => ({ path: absolute(ctx, relPath), label: projection.labels[projection.labelIndex[i]!] ?? '' }));
+  await writeCoordinatesCsv(file, images, projection.coordinates);
   return { files: [file] };
+}
+
+/** path,label,x,y per image; coordinates [images.length, 2] row-major. Shared with `simclr-studio export map`. */
+export async function writeCoordinatesCsv(file: string, images: readonly ExportedImage[], coordinates: ArrayLike<number>): Promise<void> {
+  const lines = ['path,label,x,y'];
+  images.forEach((image, i) => lines.push(`${csvField(image.path)},${csvField(image.label)},${coordinates[2 * i]},${coordinates[2 * i + 1]}`));
+  await writeFileAtomic(file, `${lines.join('\n')}\n`);
 }
