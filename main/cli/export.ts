@@ -92,14 +92,15 @@ async function exportKind(kind: Kind, values: Values): Promise<Exported> {
   const runDir = required(values, 'run-dir', kind, 'D (a run made by simclr-studio train)');
   const out = required(values, 'out', kind, kind === 'encoder' ? 'DIR (a new or empty folder)' : 'PATH (the file to write)');
   if (kind === 'encoder') {
-    const dir = await prepareEmptyFolder(out);
+    // The checkpoint first: a run without one must not leave a new empty folder behind.
     const { loaded } = await loadRunEncoder(runDir);
     try {
+      const dir = await prepareEmptyFolder(out);
       await exportLayersModel(loaded.encoder, dir);
+      return { files: (await fs.readdir(dir)).sort().map((name) => path.join(dir, name)), images: 0 };
     } finally {
       loaded.encoder.dispose();
     }
-    return { files: (await fs.readdir(dir)).sort().map((name) => path.join(dir, name)), images: 0 };
   }
   const folder = path.resolve(required(values, 'dataset', kind, '<folder> (the images to export)'));
 
