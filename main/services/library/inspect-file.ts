@@ -9,7 +9,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import { BmpError, decodeBmp, readBmpHeader } from './bmp-decoder.ts';
 import { detectFormat, describeNonImage, MAGIC_BYTES } from './detect-format.ts';
-import { ACCEPTED_DAMAGE } from './open-image.ts';
+import { ACCEPTED_DAMAGE, readHead } from './open-image.ts';
 import * as reasons from './skip-reasons.ts';
 
 export interface InspectOptions {
@@ -203,16 +203,6 @@ async function readListedSize(absPath: string, size: number): Promise<Buffer | n
   }
 }
 
-async function readHead(absPath: string): Promise<Buffer> {
-  const handle = await open(absPath, 'r');
-  try {
-    const buffer = Buffer.alloc(MAGIC_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, MAGIC_BYTES, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
 
 function statFailure(rel: string, error: unknown, size = 0, mtimeMs = 0): Inspection {
   const code = (error as NodeJS.ErrnoException).code;

@@ -41,7 +41,8 @@ export function openImageBytes(bytes: Buffer, options: OpenImageOptions): Sharp 
   return sharp(bytes, { failOn: options.failOn ?? 'none', limitInputPixels: options.maxPixels });
 }
 
-async function readHead(absPath: string): Promise<Buffer> {
+/** The first bytes of a file, enough to recognise its format by content. */
+export async function readHead(absPath: string): Promise<Buffer> {
   const handle = await open(absPath, 'r');
   try {
     const buffer = Buffer.alloc(MAGIC_BYTES);
