@@ -15,7 +15,7 @@ import { INITIAL_VIEW } from '../../renderer/components/scatter/view-transform.t
 import { createWebClient } from '../../renderer/lib/web-client.ts';
 import { createTempDir, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
 import { startServe, type ServeProcess } from '../helpers/serve.ts';
-import { closeStudio, openStudioPage } from '../helpers/studio-page.ts';
+import { closeStudio, exploreRun, openStudioPage } from '../helpers/studio-page.ts';
 import { trainTinyRun } from '../helpers/tiny-run.ts';
 
 /** The map's focused point after the page has handled a key (two frames: Svelte has flushed). */
@@ -53,10 +53,7 @@ describe('explorer map from the keyboard (browser)', () => {
   after(() => closeStudio({ browser, serve, temp }));
 
   test('the explored run settles on its final map', async () => {
-    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Experiments' }).click();
-    await page.getByRole('navigation', { name: 'Experiments' }).getByRole('button', { name: /Tiny keyboard run/ }).click();
-    await page.getByRole('button', { name: `Explore run ${runId}` }).click();
-    await page.locator('[data-testid="scatter-map"][data-count="12"]').waitFor();
+    await exploreRun(page, /Tiny keyboard run/, runId, 12);
     // PCA is drawn first, then replaced by UMAP (new points reset the focus): wait for the end.
     const summary = page.getByTestId('set-summary');
     await summary.filter({ hasText: 'map: UMAP' }).or(page.getByText('UMAP is not available')).first().waitFor();

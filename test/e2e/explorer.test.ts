@@ -16,7 +16,7 @@ import { createWebClient } from '../../renderer/lib/web-client.ts';
 import { saveScreenshot } from '../helpers/browser.ts';
 import { createTempDir, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
 import { startServe, type ServeProcess } from '../helpers/serve.ts';
-import { closeStudio, openStudioPage } from '../helpers/studio-page.ts';
+import { closeStudio, exploreRun, openStudioPage } from '../helpers/studio-page.ts';
 import { trainTinyRun } from '../helpers/tiny-run.ts';
 
 /**
@@ -101,10 +101,7 @@ describe('embedding explorer (browser)', () => {
   after(() => closeStudio({ browser, serve, temp }));
 
   test('"Explore" on the finished run computes the embeddings and draws the map', async () => {
-    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Experiments' }).click();
-    await page.getByRole('navigation', { name: 'Experiments' }).getByRole('button', { name: /Tiny explorer run/ }).click();
-    await page.getByRole('button', { name: `Explore run ${runId}` }).click();
-    await page.locator('[data-testid="scatter-map"][data-count="12"]').waitFor();
+    await exploreRun(page, /Tiny explorer run/, runId, 12);
     await page.getByTestId('set-summary').filter({ hasText: '12 images' }).waitFor();
     // The legend names the three sub-folders.
     const legend = page.getByRole('list', { name: 'Colours by sub-folder' });

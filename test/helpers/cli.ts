@@ -27,3 +27,11 @@ export function lastJsonLine<T = Record<string, unknown>>(result: CliResult): T 
   const lines = result.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]!) as T;
 }
+
+/** The smallest real CLI run (16 px, width 0.125, batch 4, one epoch on wasm) that later commands read. */
+export const TINY_CLI_TRAIN_FLAGS = ['--image-size', '16', '--width', '0.125', '--epochs', '1', '--batch-size', '4', '--backend', 'wasm'] as const;
+
+/** Trains `folder` into `runDir` with TINY_CLI_TRAIN_FLAGS; the result says whether it succeeded. */
+export function trainTinyCliRun(dataDir: string, folder: string, runDir: string): Promise<CliResult> {
+  return runStudioCli(dataDir, ['train', folder, '--run-dir', runDir, ...TINY_CLI_TRAIN_FLAGS]);
+}

@@ -45,3 +45,11 @@ export async function closeStudio(parts: { browser?: Browser; serve?: ServeProce
   if (parts.serve) assert.equal(await parts.serve.stop(), 0, 'the server stops cleanly');
   await parts.temp?.remove();
 }
+
+/** From anywhere in the app: Experiments → the named experiment → "Explore run N", until the map shows `count` points. */
+export async function exploreRun(page: Page, experimentName: RegExp, runId: number, count: number): Promise<void> {
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Experiments' }).click();
+  await page.getByRole('navigation', { name: 'Experiments' }).getByRole('button', { name: experimentName }).click();
+  await page.getByRole('button', { name: `Explore run ${runId}` }).click();
+  await page.locator(`[data-testid="scatter-map"][data-count="${count}"]`).waitFor();
+}

@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decodeCheckpoint, encodeCheckpoint, lastCheckpointPath } from '../../worker/simclr/checkpoint.ts';
-import { type CliResult, lastJsonLine, runStudioCli } from '../helpers/cli.ts';
+import { type CliResult, lastJsonLine, runStudioCli, trainTinyCliRun } from '../helpers/cli.ts';
 import { createTempDir, type TempDir, writeImage, writeLabelledFolder } from '../helpers/image-fixtures.ts';
 
 let tmp: TempDir;
@@ -27,7 +27,7 @@ before(async () => {
   folder = path.join(tmp.path, 'images');
   runDir = path.join(tmp.path, 'run');
   await writeLabelledFolder(folder, { classes: { red: 5, blue: 5 }, size: 20 });
-  const r = await cli('train', folder, '--run-dir', runDir, '--image-size', '16', '--width', '0.125', '--epochs', '1', '--batch-size', '4', '--backend', 'wasm');
+  const r = await trainTinyCliRun(path.join(tmp.path, 'data'), folder, runDir);
   assert.equal(r.code, 0, r.stderr);
 });
 after(async () => {
