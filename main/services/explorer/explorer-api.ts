@@ -12,31 +12,6 @@ import { evaluateLabels } from './label-accuracy.ts';
 import { GRAPH_K } from './neighbour-graph.ts';
 import { type ExplorerRuns, resolveEncoder } from './run-encoder.ts';
 
-const methods = [
-  'computeEmbeddings',
-  'cancelEmbeddings',
-  'listEmbeddingSets',
-  'getProjection',
-  'getNeighbours',
-  'findNeighboursOfFile',
-  'listDuplicates',
-  'listOutliers',
-  'evaluateLabels',
-  'exportEmbeddings',
-  'exportNeighbours',
-  'exportSelection',
-  'exportProjection',
-  'exportEncoder',
-] as const satisfies readonly (keyof ExplorerApi)[];
-
-/** The explorer API before its service exists: each call rejects, naming the method. */
-export function createUnavailableExplorerApi(): ExplorerApi {
-  const refuse = (method: string) => async () => {
-    throw new ExplorerError(`The embedding explorer is not available yet ('${method}' is part of issue 5, still being built).`);
-  };
-  return Object.fromEntries(methods.map((m) => [m, refuse(m)])) as unknown as ExplorerApi;
-}
-
 export interface ExplorerApiDeps {
   readonly service: ExplorerService;
   readonly runs: ExplorerRuns;
