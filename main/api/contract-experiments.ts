@@ -63,6 +63,10 @@ export type RunStatus = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'c
 /** Statuses in which a run holds (or waits for) the worker. */
 export const ACTIVE_RUN_STATUSES = ['queued', 'running', 'paused'] as const satisfies readonly RunStatus[];
 
+export function isActiveRunStatus(status: RunStatus): boolean {
+  return (ACTIVE_RUN_STATUSES as readonly RunStatus[]).includes(status);
+}
+
 export type BackendKind = 'tensorflow' | 'wasm' | 'cpu';
 
 export interface RuntimeInfo {

@@ -3,7 +3,7 @@
 // whether quitting needs a confirmation — decided from the studio's training events.
 // No `electron` import here (the tests run in plain Node); training-desktop-electron.ts
 // applies the decisions with Electron's APIs.
-import type { RunProgress, RunStatus, RunStatusChange } from '../api/contract.ts';
+import { isActiveRunStatus, type RunProgress, type RunStatus, type RunStatusChange } from '../api/contract.ts';
 import type { StudioEventBus } from '../services/studio.ts';
 
 /** The desktop features, as Electron provides them (or a test records them). */
@@ -30,8 +30,6 @@ interface ActiveRun {
   totalSteps: number;
   preparing: boolean;
 }
-
-const ACTIVE: ReadonlySet<RunStatus> = new Set(['queued', 'running', 'paused']);
 
 export interface TrainingDesktop {
   /** What to say before quitting ("Run 3 is training (step 40 of 120)"), or null when nothing runs. */
@@ -63,7 +61,7 @@ export function connectTrainingDesktop(events: StudioEventBus, effects: DesktopE
   }
 
   function onStatus(change: RunStatusChange): void {
-    if (ACTIVE.has(change.status)) {
+    if (isActiveRunStatus(change.status)) {
       const run = runs.get(change.runId);
       runs.set(change.runId, { status: change.status, experimentId: change.experimentId, step: run?.step ?? 0, totalSteps: run?.totalSteps ?? 0, preparing: run?.preparing ?? true });
     } else {
