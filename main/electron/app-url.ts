@@ -9,7 +9,6 @@ export const APP_HOST = 'app';
 export const APP_ENTRY_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 
 export const THUMB_SCHEME = 'studio-thumb';
-export const THUMB_HOST = 'thumb';
 
 /**
  * Content Security Policy of the app's page: code and styles only from the app itself,
