@@ -73,7 +73,7 @@ export class LibraryService {
       if (added) return this.rescan(added.id);
       throw error;
     }
-    this.options.onDatasetsChanged?.();
+    // No datasetsChanged here: startScan announces the new dataset as 'scanning' at once.
     return this.startScan(id, root);
   }
 
