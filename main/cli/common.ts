@@ -33,6 +33,11 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 }
 
+/** Writes one human-readable line to stderr (stdout is kept for --json and the serve URL). */
+export function logLine(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
 /** One of `allowed`, or a CliError listing them. */
 export function choiceFlag<T extends string>(value: string | undefined, flag: string, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;

@@ -10,7 +10,7 @@ import { csvPathFor, writePathsCsv } from '../../worker/export/csv.ts';
 import { writeNpyFloat32 } from '../../worker/export/npy.ts';
 import { lastCheckpointPath, readCheckpoint } from '../../worker/simclr/checkpoint.ts';
 import { encoderFromCheckpoint } from '../../worker/simclr/trainer-session.ts';
-import { CliError, parseCommandArgs, printJson } from './common.ts';
+import { CliError, logLine, parseCommandArgs, printJson } from './common.ts';
 import { openFolderForCli } from './open-folder.ts';
 import { ProgressLine } from './progress-line.ts';
 
@@ -38,7 +38,6 @@ export async function run(argv: string[]): Promise<number> {
   const folder = path.resolve(positionals[0]!);
   const out = path.resolve(values.out);
   const csv = csvPathFor(out);
-  const log = (line: string) => process.stderr.write(`${line}\n`);
 
   const file = lastCheckpointPath(path.resolve(values['run-dir']));
   const checkpoint = await readCheckpoint(file).catch((error: unknown) => {
@@ -48,7 +47,7 @@ export async function run(argv: string[]): Promise<number> {
   const skipped: { path: string; reason: string }[] = [];
   const dataset = await openFolderForCli(folder, { imageSize: checkpoint.config.imageSize, progress, onSkipped: (s) => skipped.push(s) });
 
-  const { tf, name: backend } = await selectBackend('auto', log);
+  const { tf, name: backend } = await selectBackend('auto', logLine);
   let encoder;
   try {
     encoder = encoderFromCheckpoint(tf, checkpoint, file);
@@ -69,7 +68,7 @@ export async function run(argv: string[]): Promise<number> {
     });
     await writeNpyFloat32(out, h.data, [h.rows, h.cols]);
     await writePathsCsv(csv, h.indices.map((i) => ({ path: dataset.images[i]!.file.path, label: dataset.images[i]!.file.label })));
-    log(`wrote ${h.rows}×${h.cols} embeddings to ${out} and their paths to ${csv}`);
+    logLine(`wrote ${h.rows}×${h.cols} embeddings to ${out} and their paths to ${csv}`);
     if (values.json) printJson({ out, csv, images: h.rows, dim: h.cols, backend, skipped });
   } finally {
     encoder.dispose();

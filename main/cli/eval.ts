@@ -13,8 +13,7 @@ import { BACKBONES, resolveTrainConfig, type TrainConfigInput } from '../../work
 import { lastCheckpointPath, readCheckpoint } from '../../worker/simclr/checkpoint.ts';
 import { createEncoder } from '../../worker/simclr/model.ts';
 import { encoderFromCheckpoint } from '../../worker/simclr/trainer-session.ts';
-import { CliError, numberFlag, parseCommandArgs, printJson } from './common.ts';
-import { choiceFlag } from './common.ts';
+import { choiceFlag, CliError, logLine, numberFlag, parseCommandArgs, printJson } from './common.ts';
 import { openFolderForCli } from './open-folder.ts';
 import { ProgressLine } from './progress-line.ts';
 import { configError } from './train.ts';
@@ -58,7 +57,6 @@ export async function run(argv: string[]): Promise<number> {
   if (method === 'linear' && values.k !== undefined) throw new CliError('--k only applies to eval knn');
   const k = numberFlag(values.k, 'k', 20);
   if (!Number.isInteger(k) || k < 1) throw new CliError(`--k must be a positive integer, got ${values.k}`);
-  const log = (line: string) => process.stderr.write(`${line}\n`);
 
   // The encoder's config: from the run's checkpoint, or the flags for a random init.
   let checkpoint;
@@ -88,7 +86,7 @@ export async function run(argv: string[]): Promise<number> {
   const train = await open(values.train, 'train');
   const test = await open(values.test, 'test');
 
-  const { tf } = await selectBackend('auto', log);
+  const { tf } = await selectBackend('auto', logLine);
   let encoder: tfjs.LayersModel;
   try {
     encoder = checkpoint ? encoderFromCheckpoint(tf, checkpoint, file) : createEncoder(config);

@@ -9,7 +9,7 @@ import { embedDataset } from '../../worker/embed.ts';
 import { type LoadedEncoder, loadEncoder } from '../../worker/jobs/explorer-encoder.ts';
 import { lastCheckpointPath } from '../../worker/simclr/checkpoint.ts';
 import type { ExportedImage } from '../services/explorer/explorer-exports.ts';
-import { CliError } from './common.ts';
+import { CliError, logLine } from './common.ts';
 import { openFolderForCli } from './open-folder.ts';
 import { ProgressLine } from './progress-line.ts';
 
@@ -20,11 +20,9 @@ export interface EmbeddedFolder {
   readonly dim: number;
 }
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
-
 /** Loads the run's encoder on the best backend; CliError (naming the file) for a missing, damaged or foreign checkpoint. */
 export async function loadRunEncoder(runDir: string): Promise<{ tf: typeof tf; loaded: LoadedEncoder }> {
-  const { tf } = await selectBackend('auto', log);
+  const { tf } = await selectBackend('auto', logLine);
   const file = lastCheckpointPath(path.resolve(runDir));
   const loaded = await loadEncoder(tf, { kind: 'checkpoint', path: file }).catch((error: unknown) => {
     throw new CliError((error as Error).message);

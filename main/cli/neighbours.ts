@@ -14,7 +14,7 @@ import { sourceSideFor } from '../../worker/data/source-size.ts';
 import { embedDataset } from '../../worker/embed.ts';
 import { loadEncoder } from '../../worker/jobs/explorer-encoder.ts';
 import { lastCheckpointPath } from '../../worker/simclr/checkpoint.ts';
-import { CliError, numberFlag, parseCommandArgs, printJson } from './common.ts';
+import { CliError, logLine, numberFlag, parseCommandArgs, printJson } from './common.ts';
 import { cliPixelCacheDir, openFolderForCli } from './open-folder.ts';
 import { ProgressLine } from './progress-line.ts';
 
@@ -48,8 +48,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!stat) throw new CliError(`the image ${query} does not exist`);
   if (!stat.isFile()) throw new CliError(`${query} is not a file`);
 
-  const log = (line: string) => process.stderr.write(`${line}\n`);
-  const { tf } = await selectBackend('auto', log);
+  const { tf } = await selectBackend('auto', logLine);
   const file = lastCheckpointPath(path.resolve(values['run-dir']));
   // A missing, damaged or foreign checkpoint, or weights of another architecture than its config: CheckpointError names the file.
   const loaded = await loadEncoder(tf, { kind: 'checkpoint', path: file }).catch((error: unknown) => {

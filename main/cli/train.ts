@@ -29,7 +29,7 @@ import { TrainingError } from '../../worker/simclr/trainer-errors.ts';
 import { assertResumable, configAsInput } from '../../worker/simclr/trainer-resume.ts';
 import { disposeSession } from '../../worker/simclr/trainer-session.ts';
 import { trainRun, type StepMetrics } from '../../worker/simclr/trainer.ts';
-import { choiceFlag, CliError, numberFlag, parseCommandArgs, printJson } from './common.ts';
+import { choiceFlag, CliError, logLine, numberFlag, parseCommandArgs, printJson } from './common.ts';
 import { openFolderForCli } from './open-folder.ts';
 import { ProgressLine } from './progress-line.ts';
 
@@ -116,7 +116,6 @@ export async function run(argv: string[]): Promise<number> {
   const json = values.json;
   const backendPreference = choiceFlag(values.backend, 'backend', BACKENDS) ?? 'auto';
   const given = flagsToConfig(values);
-  const log = (line: string) => process.stderr.write(`${line}\n`);
 
   const runDirStat = await fs.stat(runDir).catch(() => undefined);
   if (runDirStat && !runDirStat.isDirectory()) throw new CliError(`--run-dir ${runDir} is a file, not a folder`);
@@ -141,7 +140,7 @@ export async function run(argv: string[]): Promise<number> {
   if (dataset.size < 2) throw new CliError(`training needs at least 2 usable images in ${folder} (a positive pair needs negatives), found ${dataset.size}`);
   if (config.batchSize > dataset.size) {
     // Deterministic, so a resumed run clamps the same way and compares equal.
-    log(`warning: batch size ${config.batchSize} is larger than the ${dataset.size} usable images; using batch size ${dataset.size}`);
+    logLine(`warning: batch size ${config.batchSize} is larger than the ${dataset.size} usable images; using batch size ${dataset.size}`);
     config = resolve({ ...requested, batchSize: dataset.size });
   }
   // openSession checks this again; checked here first so a wrong --resume fails before a backend loads.
@@ -153,7 +152,7 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
 
-  const backend = await selectBackend(backendPreference, log).catch((error: unknown) => {
+  const backend = await selectBackend(backendPreference, logLine).catch((error: unknown) => {
     throw new CliError((error as Error).message);
   });
   const tf = backend.tf;
@@ -168,12 +167,12 @@ export async function run(argv: string[]): Promise<number> {
   const metricsFile = createWriteStream(path.join(runDir, 'metrics.jsonl'), { flags: 'a' });
   const controller = new TrainController();
   const onSigint = () => {
-    log('\ncancelling after this step (Ctrl-C again to quit without a checkpoint)…');
+    logLine('\ncancelling after this step (Ctrl-C again to quit without a checkpoint)…');
     process.off('SIGINT', onSigint);
     controller.cancel();
   };
   process.on('SIGINT', onSigint);
-  log(
+  logLine(
     `training ${config.backbone} ×${config.width} at ${config.imageSize} px on ${dataset.size} images: ` +
       `${config.epochs} epochs, batch ${config.batchSize}, ${config.optimizer} lr ${config.lr.toPrecision(3)}, τ ${config.temperature}, backend ${backend.name}` +
       (checkpoint ? ` (resuming at step ${checkpoint.step})` : ''),
@@ -214,7 +213,7 @@ export async function run(argv: string[]): Promise<number> {
     await new Promise<void>((resolve) => metricsFile.end(resolve));
     disposeSession(session);
   }
-  log(outcome.message);
+  logLine(outcome.message);
   const summary = {
     run_dir: runDir,
     epochs: outcome.epochs,
