@@ -3,10 +3,10 @@
 // have the worker embed only those, then write a new generation — the reused rows copied
 // from the old file plus the new ones — atomically, and commit its index in one
 // transaction. The old file is deleted only after the commit.
-import path from 'node:path';
 import type { EmbedJobRequest, EmbedJobResult, EmbedJobProgress } from '../../../worker/jobs/embed-job.ts';
 import type { CatalogueImage, EmbeddingCatalogue, NewRow, StoredSet } from './embedding-catalogue.ts';
 import type { EmbeddingFiles } from './embedding-files.ts';
+import { workerImage } from '../library/image-location.ts';
 import type { ResolvedEncoder } from './run-encoder.ts';
 import { ExplorerError } from './explorer-errors.ts';
 import { MAX_INDEX_BYTES } from './loaded-set.ts';
@@ -42,7 +42,7 @@ export async function computeGeneration(ctx: ComputeContext, set: StoredSet, dat
 
   const result = todo.length
     ? await ctx.embed(
-        { images: todo.map((image) => ({ path: path.join(datasetRoot, ...image.relPath.split('/')), relativePath: image.relPath })), encoder: encoder.source, cacheDir: ctx.cacheDir },
+        { images: todo.map((image) => workerImage(datasetRoot, image.relPath)), encoder: encoder.source, cacheDir: ctx.cacheDir },
         { signal: ctx.signal, onProgress: (p) => ctx.onProgress(p.phase === 'preparing' ? 'loading' : 'embedding', p.done, p.total) },
       )
     : undefined;

@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../../../worker/files.ts';
 import type { KnnGraph } from '../../../worker/jobs/explorer-knn-graph.ts';
 import type { ScoredRow } from './cosine-index.ts';
 import type { EmbeddingFiles } from './embedding-files.ts';
+import { absoluteImagePath } from '../library/image-location.ts';
 import { ExplorerError } from './explorer-errors.ts';
 import { checkFileTarget, prepareEmptyFolder } from './export-targets.ts';
 import { type LoadedSet, readFreshVectors } from './loaded-set.ts';
@@ -24,7 +25,7 @@ export interface ExportContext {
 }
 
 function absolute(ctx: ExportContext, relPath: string): string {
-  return path.join(ctx.datasetRoot, ...relPath.split('/'));
+  return absoluteImagePath(ctx.datasetRoot, relPath);
 }
 
 /** One exported image: its absolute path and its label (first sub-folder, '' at the root). */

@@ -1,12 +1,12 @@
 // The augmentation preview: a few of the dataset's images and their two SimCLR views,
 // made in the worker by the training code itself (preview job, run between training
 // steps), encoded here as PNG data URLs for the renderer.
-import path from 'node:path';
 import sharp from 'sharp';
 import type { AugmentationPreview } from '../../api/contract-experiments.ts';
 import { epochOrder } from '../../../worker/data/shuffle.ts';
 import type { PreviewJobItem } from '../../../worker/jobs/preview-job.ts';
 import type { TrainConfig } from '../../../worker/simclr/config.ts';
+import { workerImage } from '../library/image-location.ts';
 import type { WorkerHost } from '../worker-host/worker-host.ts';
 import { datasetImages, RunRefusedError, type TrainingDatasets } from './run-images.ts';
 
@@ -24,7 +24,7 @@ export async function augmentationPreview(host: WorkerHost, datasets: TrainingDa
   const chosen = sample(records.length, request.count, request.seed).map((i) => records[i]!);
   const result = await host.run(
     'preview',
-    { images: chosen.map((r) => ({ path: path.join(folder, ...r.relPath.split('/')), relativePath: r.relPath })), config: request.config, seed: request.seed, cacheDir },
+    { images: chosen.map((r) => workerImage(folder, r.relPath)), config: request.config, seed: request.seed, cacheDir },
     { interactive: true },
   );
   if (result.items.length === 0) {

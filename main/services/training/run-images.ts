@@ -2,8 +2,8 @@
 // and the refusals that must happen BEFORE a run is queued: a dataset removed, being
 // scanned, whose folder is gone, or with too few images for one batch.
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { ImageRecord } from '../library/catalogue.ts';
+import { workerImage } from '../library/image-location.ts';
 import type { TrainImage } from '../../../worker/jobs/train-job.ts';
 import type { TrainConfig } from '../../../worker/simclr/config.ts';
 
@@ -53,5 +53,5 @@ export async function runInput(datasets: TrainingDatasets, datasetId: number | n
       `The batch size ${config.batchSize} is larger than the ${records.length} images of '${folder}'; create an experiment with a batch size of ${records.length} or fewer.`,
     );
   }
-  return { folder, images: records.map((r) => ({ path: path.join(folder, ...r.relPath.split('/')), relativePath: r.relPath })) };
+  return { folder, images: records.map((r) => workerImage(folder, r.relPath)) };
 }
