@@ -34,7 +34,11 @@ export function runSummary(row: RunRow, metrics: RunMetricsStore): RunSummary {
 }
 
 export function experimentSummary(row: ExperimentRow, store: ExperimentStore, datasetName: (row: ExperimentRow) => string): ExperimentSummary {
-  const runs = store.runs(row.id);
+  return summaryOf(row, store.runs(row.id), datasetName);
+}
+
+/** The summary from the experiment's runs, newest first (read once by the caller). */
+function summaryOf(row: ExperimentRow, runs: RunRow[], datasetName: (row: ExperimentRow) => string): ExperimentSummary {
   const last = runs[0];
   return {
     id: row.id,
@@ -54,7 +58,7 @@ export function experimentSummary(row: ExperimentRow, store: ExperimentStore, da
 export function experimentDetail(row: ExperimentRow, store: ExperimentStore, metrics: RunMetricsStore, datasetName: (row: ExperimentRow) => string): ExperimentDetail {
   const runs = store.runs(row.id);
   return {
-    ...experimentSummary(row, store, datasetName),
+    ...summaryOf(row, runs, datasetName),
     config: JSON.parse(row.config_json) as TrainConfig,
     configEditable: runs.length === 0,
     runs: runs.map((r) => runSummary(r, metrics)),
