@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ZodError } from 'zod';
 import type { ExperimentDetail, ExperimentSummary, TrainConfig } from '../../api/contract-experiments.ts';
+import { isActiveRunStatus } from '../../api/contract-experiments.ts';
 import type { DatasetSummary } from '../../api/contract-library.ts';
 import { resolveTrainConfig, type TrainConfigInput } from '../../../worker/simclr/config.ts';
 import type { RunMetricsStore } from '../training/run-metrics-store.ts';
@@ -24,7 +25,6 @@ export interface DatasetLookup {
 }
 
 /** Runs holding or waiting for the worker: the experiment cannot be deleted meanwhile. */
-const ACTIVE = ['queued', 'running', 'paused'] as const;
 
 /**
  * A feature that keeps files made from runs outside the experiment's folder (the
@@ -99,7 +99,7 @@ export class ExperimentsService {
   /** Refused while a run is queued, running or paused (cancel it first). */
   async delete(experimentId: number): Promise<void> {
     const row = this.require(experimentId);
-    const active = this.#o.store.runs(row.id).find((r) => (ACTIVE as readonly string[]).includes(r.status));
+    const active = this.#o.store.runs(row.id).find((r) => isActiveRunStatus(r.status));
     if (active) throw new ExperimentError(`'${row.name}' cannot be deleted while its run ${active.id} is ${active.status}; cancel the run first.`);
     const removeRunFiles = this.#o.runFiles?.releaseRuns(this.#o.store.runs(row.id).map((r) => r.id));
     this.#o.store.deleteExperiment(row.id);

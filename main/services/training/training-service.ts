@@ -8,6 +8,7 @@
 //                  interrupted | cancelled | failed → queued   on resume (same run)
 import fs from 'node:fs/promises';
 import type { RunMetrics, RunProgress, RunStatus, RunStatusChange, RunSummary } from '../../api/contract-experiments.ts';
+import { ACTIVE_RUN_STATUSES } from '../../api/contract-experiments.ts';
 import type { TrainJobResult } from '../../../worker/jobs/train-job.ts';
 import { lastCheckpointPath } from '../../../worker/simclr/checkpoint.ts';
 import type { ExperimentStore, RunRow } from '../experiments/experiment-store.ts';
@@ -49,7 +50,6 @@ interface ActiveRun {
   storeError: string | null;
 }
 
-const ACTIVE: readonly RunStatus[] = ['queued', 'running', 'paused'];
 const RESUMABLE: readonly RunStatus[] = ['interrupted', 'cancelled', 'failed'];
 
 export class TrainingService {
@@ -67,7 +67,7 @@ export class TrainingService {
    * the reason. Call once at start-up, before any run starts. Returns their ids.
    */
   recoverInterruptedRuns(): number[] {
-    const left = this.#o.store.runsWithStatus(ACTIVE).filter((r) => !this.#active.has(r.id));
+    const left = this.#o.store.runsWithStatus(ACTIVE_RUN_STATUSES).filter((r) => !this.#active.has(r.id));
     for (const row of left) {
       const checkpoint = this.#o.metrics.checkpoints(row.id)[0];
       const where = checkpoint ? `resume continues from its last checkpoint (step ${checkpoint.step})` : 'it had not reached its first checkpoint, so start it again';
