@@ -12,6 +12,7 @@
 // returned here is the one every backend registered on. selectBackend checks this
 // (findBackendFactory) instead of assuming it.
 import * as tf from '@tensorflow/tfjs';
+import { errorMessage } from '../main/error-message.ts';
 import type { BACKENDS } from './simclr/config.ts';
 import { registerWasmTrainingKernels } from './kernels/index.ts';
 import type { Tf } from './kernels/types.ts';
@@ -170,7 +171,7 @@ async function activateCpu(): Promise<string> {
 function describeImportFailure(specifier: string, error: unknown): string {
   const err = error as NodeJS.ErrnoException;
   const code = err?.code;
-  const message = err?.message ?? String(error);
+  const message = errorMessage(error);
   const missingItself = new RegExp(`Cannot find (package|module) '${escapeRegExp(specifier)}'`).test(message);
   if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && missingItself) {
     return `${specifier} is not installed`;

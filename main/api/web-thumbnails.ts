@@ -3,6 +3,7 @@
 // again by the thumbnail service, which also refuses symlinks that escape the dataset.
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorMessage } from '../error-message.ts';
 import { THUMB_PREFIX } from './web-routes.ts';
 import { contentTypeOf } from './web-static.ts';
 
@@ -70,7 +71,7 @@ export async function handleThumbnail(
   } catch (error) {
     // The service's message names the file and the reason (unknown dataset, outside the
     // dataset, not a catalogued image, changed on disk, undecodable).
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     return sendText(response, thumbnailErrorStatus(error), `no thumbnail for '${parsed.relPath}' in dataset ${parsed.datasetId}: ${message}`);
   }
   const stat = await fs.promises.stat(file).catch(() => null);

@@ -3,6 +3,7 @@
 // plain files beside this one; this file is lifecycle only.
 import { app, BrowserWindow, dialog } from 'electron';
 import { missingRendererMessage, rendererIsBuilt } from '../api/web-static.ts';
+import { errorMessage } from '../error-message.ts';
 import { createStudio } from '../services/studio.ts';
 import { confirmQuit } from './dialogs.ts';
 import { registerIpc } from './ipc.ts';
@@ -79,6 +80,6 @@ if (!app.requestSingleInstanceLock()) {
 function fail(error: unknown): void {
   console.error('SimCLR Studio failed to start:', error);
   // A packaged app has no visible console: say it in a dialog too.
-  dialog.showErrorBox('SimCLR Studio could not start', error instanceof Error ? error.message : String(error));
+  dialog.showErrorBox('SimCLR Studio could not start', errorMessage(error));
   app.exit(1);
 }

@@ -2,6 +2,7 @@
 // a fetch Response (Node 24 and Electron's protocol.handle share the WHATWG Response),
 // so they run and are tested in plain Node; protocol.ts registers them with Electron.
 import fs from 'node:fs/promises';
+import { errorMessage } from '../error-message.ts';
 import { contentTypeOf, resolveStaticFile } from '../api/web-static.ts';
 import { thumbnailErrorStatus, type ThumbnailLookup } from '../api/web-thumbnails.ts';
 import { APP_HOST, APP_SCHEME, appContentSecurityPolicy } from './app-url.ts';
@@ -61,7 +62,7 @@ export function createThumbnailHandler(thumbnailFile: ThumbnailLookup): Protocol
     try {
       thumbnail = await thumbnailFile(parsed.datasetId, parsed.relPath);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       return text(thumbnailErrorStatus(error), `no thumbnail for '${parsed.relPath}' in dataset ${parsed.datasetId}: ${message}`);
     }
     const data = await readRegularFile(thumbnail.path);

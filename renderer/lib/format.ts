@@ -16,6 +16,5 @@ export function fileName(relPath: string): string {
   return relPath.slice(relPath.lastIndexOf('/') + 1);
 }
 
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+// One definition for main, the worker and the screens (a plain function, no Node imports).
+export { errorMessage } from '../../main/error-message.ts';

@@ -5,6 +5,7 @@
 // (decode happens again only if a cache entry disappears).
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
+import { errorMessage } from '../../main/error-message.ts';
 import { describeNonImage, detectFormat, MAGIC_BYTES, type DetectedFormat } from '../../main/services/library/detect-format.ts';
 import { decodeToSquare } from './decode.ts';
 import type { ImageFile } from './list-images.ts';
@@ -128,7 +129,7 @@ function recognisedFormat(bytes: Uint8Array): DetectedFormat {
 
 /** sharp's messages are precise but terse ("Input buffer contains unsupported image format"); keep them, shortened to one line. */
 export function reasonOf(error: unknown): string {
-  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+  const message = errorMessage(error).split('\n')[0]!.trim();
   // libvips sometimes loses its message when several decodes fail at once.
   return !message || /^unknown error$/i.test(message) ? 'damaged image (the decoder gave no details)' : message;
 }

@@ -3,6 +3,7 @@
 // hashing never run on the main event loop. Protocol: ImageTaskRequest in,
 // ImageTaskReply out, matched by id (see image-tasks.ts).
 import { parentPort } from 'node:worker_threads';
+import { errorMessage } from '../../error-message.ts';
 import { renderThumbnail } from '../thumbnails/render-thumbnail.ts';
 import { inspectFiles, type ImageTaskReply, type ImageTaskRequest } from './image-tasks.ts';
 
@@ -16,6 +17,6 @@ port.on('message', (request: ImageTaskRequest) => {
       : renderThumbnail(request.job).then(() => null);
   work.then(
     (result) => port.postMessage({ id: request.id, result } satisfies ImageTaskReply),
-    (error: unknown) => port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies ImageTaskReply),
+    (error: unknown) => port.postMessage({ id: request.id, error: errorMessage(error) } satisfies ImageTaskReply),
   );
 });

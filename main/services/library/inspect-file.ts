@@ -7,6 +7,7 @@ import { createHash, webcrypto } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import sharp from 'sharp';
+import { errorMessage } from '../../error-message.ts';
 import { BmpError, decodeBmp, readBmpHeader } from './bmp-decoder.ts';
 import { detectFormat, describeNonImage, MAGIC_BYTES } from './detect-format.ts';
 import { ACCEPTED_DAMAGE, readHead } from './open-image.ts';
@@ -212,6 +213,6 @@ function statFailure(rel: string, error: unknown, size = 0, mtimeMs = 0): Inspec
 
 /** libvips messages can span lines and repeat the file name; keep the first clause. */
 function shortMessage(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorMessage(error);
   return text.split('\n')[0]!.replace(/^Input (file|buffer) /, '').trim().slice(0, 160);
 }

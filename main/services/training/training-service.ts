@@ -11,6 +11,7 @@ import type { RunMetrics, RunProgress, RunStatus, RunStatusChange, RunSummary } 
 import { ACTIVE_RUN_STATUSES } from '../../api/contract-experiments.ts';
 import type { TrainJobResult } from '../../../worker/jobs/train-job.ts';
 import { lastCheckpointPath } from '../../../worker/simclr/checkpoint.ts';
+import { errorMessage } from '../../error-message.ts';
 import type { ExperimentStore, RunRow } from '../experiments/experiment-store.ts';
 import type { ExperimentsService } from '../experiments/experiments-service.ts';
 import { runSummary } from '../experiments/summaries.ts';
@@ -237,7 +238,7 @@ export class TrainingService {
     active.relay.stop();
     const row = this.#o.store.run(active.runId);
     if (!row) return;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     if (error instanceof JobCancelledError) {
       if (this.#closing && !active.cancelRequested) this.#finish(row, 'interrupted', 'the app was closed before this run started; start it again');
       else this.#finish(row, 'cancelled', 'cancelled before it started');
