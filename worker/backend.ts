@@ -105,7 +105,7 @@ export async function selectBackend(
     try {
       detail = await attempt.activate(loader);
     } catch (error) {
-      const reason = `${attempt.label}: ${(error as Error).message}`;
+      const reason = `${attempt.label}: ${errorMessage(error)}`;
       reasons.push(reason);
       log(`backend: not ${reason}`);
       continue;

@@ -6,6 +6,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { errorMessage } from '../main/error-message.ts';
 
 /** Writes one chunk to an open file. Injectable so tests can simulate a full disk mid-file. */
 export type ChunkWriter = (handle: fs.FileHandle, chunk: Uint8Array) => Promise<void>;
@@ -55,7 +56,7 @@ export async function writeFileAtomic(
   } catch (error) {
     await handle?.close().catch(() => {});
     await fs.rm(temp, { force: true }).catch(() => {});
-    const reason = (error as Error).message;
+    const reason = errorMessage(error);
     throw new Error(`could not write ${target}: ${reason}`, { cause: error });
   }
   await syncDirectory(path.dirname(target));

@@ -2,6 +2,7 @@
 // dispatcher's outcome as JSON, `{ ok: true, value }` or `{ ok: false, error: {name, message} }`,
 // with an HTTP status that says which kind of failure it was.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorMessage } from '../error-message.ts';
 import type { StudioApi } from './contract.ts';
 import { dispatch, type CallOutcome } from './dispatch.ts';
 import { bodyLimitOf } from './web-limits.ts';
@@ -31,7 +32,7 @@ async function readJsonBody(request: IncomingMessage, limit: number): Promise<un
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new BodyError(400, `request body is not valid JSON: ${(error as Error).message}`);
+    throw new BodyError(400, `request body is not valid JSON: ${errorMessage(error)}`);
   }
 }
 

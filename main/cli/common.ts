@@ -1,6 +1,7 @@
 // Helpers shared by the CLI commands: argument parsing with clear errors and the
 // `--json` convention (the last line of output is one JSON object).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { errorMessage } from '../error-message.ts';
 
 /** A failure caused by the user's input: printed as a message, exit code 1. */
 export class CliError extends Error {
@@ -16,7 +17,7 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new CliError(`${command}: ${(error as Error).message}`);
+    throw new CliError(`${command}: ${errorMessage(error)}`);
   }
 }
 

@@ -10,6 +10,7 @@ import { csvPathFor, writePathsCsv } from '../../worker/export/csv.ts';
 import { writeNpyFloat32 } from '../../worker/export/npy.ts';
 import { lastCheckpointPath, readCheckpoint } from '../../worker/simclr/checkpoint.ts';
 import { encoderFromCheckpoint } from '../../worker/simclr/trainer-session.ts';
+import { errorMessage } from '../error-message.ts';
 import { CliError, logLine, parseCommandArgs, printJson } from './common.ts';
 import { openFolderForCli } from './open-folder.ts';
 import { ProgressLine } from './progress-line.ts';
@@ -41,7 +42,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const file = lastCheckpointPath(path.resolve(values['run-dir']));
   const checkpoint = await readCheckpoint(file).catch((error: unknown) => {
-    throw new CliError((error as Error).message);
+    throw new CliError(errorMessage(error));
   });
   const progress = new ProgressLine(process.stderr);
   const skipped: { path: string; reason: string }[] = [];
@@ -52,7 +53,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     encoder = encoderFromCheckpoint(tf, checkpoint, file);
   } catch (error) {
-    throw new CliError((error as Error).message);
+    throw new CliError(errorMessage(error));
   }
   try {
     const h = await embedDataset(tf, encoder, dataset, checkpoint.config.imageSize, {
@@ -64,7 +65,7 @@ export async function run(argv: string[]): Promise<number> {
     });
     progress.done();
     await fs.mkdir(path.dirname(out), { recursive: true }).catch((error: unknown) => {
-      throw new CliError(`cannot create the folder of --out ${out}: ${(error as Error).message}`);
+      throw new CliError(`cannot create the folder of --out ${out}: ${errorMessage(error)}`);
     });
     await writeNpyFloat32(out, h.data, [h.rows, h.cols]);
     await writePathsCsv(csv, h.indices.map((i) => ({ path: dataset.images[i]!.file.path, label: dataset.images[i]!.file.label })));

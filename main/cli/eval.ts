@@ -13,6 +13,7 @@ import { BACKBONES, resolveTrainConfig, type TrainConfigInput } from '../../work
 import { lastCheckpointPath, readCheckpoint } from '../../worker/simclr/checkpoint.ts';
 import { createEncoder } from '../../worker/simclr/model.ts';
 import { encoderFromCheckpoint } from '../../worker/simclr/trainer-session.ts';
+import { errorMessage } from '../error-message.ts';
 import { choiceFlag, CliError, logLine, numberFlag, parseCommandArgs, printJson } from './common.ts';
 import { openFolderForCli } from './open-folder.ts';
 import { ProgressLine } from './progress-line.ts';
@@ -65,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values['run-dir']) {
     file = lastCheckpointPath(path.resolve(values['run-dir']));
     checkpoint = await readCheckpoint(file).catch((error: unknown) => {
-      throw new CliError((error as Error).message);
+      throw new CliError(errorMessage(error));
     });
   } else {
     randomInput = {
@@ -91,7 +92,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     encoder = checkpoint ? encoderFromCheckpoint(tf, checkpoint, file) : createEncoder(config);
   } catch (error) {
-    throw new CliError((error as Error).message);
+    throw new CliError(errorMessage(error));
   }
   let result;
   try {
@@ -101,7 +102,7 @@ export async function run(argv: string[]): Promise<number> {
       onProgress: (done, total) => progress.update(`embedding ${done}/${total}`, done / total),
     });
   } catch (error) {
-    throw new CliError((error as Error).message);
+    throw new CliError(errorMessage(error));
   } finally {
     progress.done();
     encoder.dispose();

@@ -8,6 +8,7 @@ import { selectBackend } from '../../worker/backend.ts';
 import { embedDataset } from '../../worker/embed.ts';
 import { type LoadedEncoder, loadEncoder } from '../../worker/jobs/explorer-encoder.ts';
 import { lastCheckpointPath } from '../../worker/simclr/checkpoint.ts';
+import { errorMessage } from '../error-message.ts';
 import type { ExportedImage } from '../services/explorer/explorer-exports.ts';
 import { CliError, logLine } from './common.ts';
 import { openFolderForCli } from './open-folder.ts';
@@ -25,7 +26,7 @@ export async function loadRunEncoder(runDir: string): Promise<{ tf: typeof tf; l
   const { tf } = await selectBackend('auto', logLine);
   const file = lastCheckpointPath(path.resolve(runDir));
   const loaded = await loadEncoder(tf, { kind: 'checkpoint', path: file }).catch((error: unknown) => {
-    throw new CliError((error as Error).message);
+    throw new CliError(errorMessage(error));
   });
   return { tf, loaded };
 }

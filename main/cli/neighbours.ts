@@ -6,6 +6,7 @@
 // one of the folder's images.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { errorMessage } from '../error-message.ts';
 import { CosineIndex } from '../services/explorer/cosine-index.ts';
 import { selectBackend } from '../../worker/backend.ts';
 import { prepareDataset } from '../../worker/data/dataset.ts';
@@ -52,7 +53,7 @@ export async function run(argv: string[]): Promise<number> {
   const file = lastCheckpointPath(path.resolve(values['run-dir']));
   // A missing, damaged or foreign checkpoint, or weights of another architecture than its config: CheckpointError names the file.
   const loaded = await loadEncoder(tf, { kind: 'checkpoint', path: file }).catch((error: unknown) => {
-    throw new CliError((error as Error).message);
+    throw new CliError(errorMessage(error));
   });
   try {
     const { imageSize } = loaded.config;

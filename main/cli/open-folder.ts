@@ -5,6 +5,7 @@ import path from 'node:path';
 import { defaultDataDir } from '../data-dir.ts';
 import type { ImageDataset, SkippedImage } from '../../worker/data/dataset.ts';
 import { noUsableImagesMessage, openFolderDataset } from '../../worker/data/open-folder.ts';
+import { errorMessage } from '../error-message.ts';
 import { CliError } from './common.ts';
 import type { ProgressLine } from './progress-line.ts';
 
@@ -36,7 +37,7 @@ export async function openFolderForCli(folder: string, options: CliFolderOptions
       onSkipped?.(skipped);
     },
   }).catch((error: unknown) => {
-    throw new CliError(`${prefix}${(error as Error).message}`);
+    throw new CliError(`${prefix}${errorMessage(error)}`);
   });
   progress.done();
   if (dataset.size === 0) throw new CliError(`${prefix}${noUsableImagesMessage(folder, dataset)}`);

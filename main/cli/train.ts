@@ -29,6 +29,7 @@ import { TrainingError } from '../../worker/simclr/trainer-errors.ts';
 import { assertResumable, configAsInput } from '../../worker/simclr/trainer-resume.ts';
 import { disposeSession } from '../../worker/simclr/trainer-session.ts';
 import { trainRun, type StepMetrics } from '../../worker/simclr/trainer.ts';
+import { errorMessage } from '../error-message.ts';
 import { choiceFlag, CliError, logLine, numberFlag, parseCommandArgs, printJson } from './common.ts';
 import { openFolderForCli } from './open-folder.ts';
 import { ProgressLine } from './progress-line.ts';
@@ -126,7 +127,7 @@ export async function run(argv: string[]): Promise<number> {
   let resumeFrom: ResumePoint | null = null;
   if (values.resume) {
     resumeFrom = await readResumePoint(runDir).catch((error: unknown) => {
-      throw new CliError((error as Error).message);
+      throw new CliError(errorMessage(error));
     });
   } else if (await fs.access(lastPath).then(() => true, () => false)) {
     throw new CliError(`${runDir} already holds a training run (${lastPath}); pass --resume to continue it, or choose another --run-dir`);
@@ -148,19 +149,19 @@ export async function run(argv: string[]): Promise<number> {
     try {
       assertResumable(checkpoint, config, { fingerprint: dataset.fingerprint, size: dataset.size }, lastPath);
     } catch (error) {
-      throw new CliError((error as Error).message);
+      throw new CliError(errorMessage(error));
     }
   }
 
   const backend = await selectBackend(backendPreference, logLine).catch((error: unknown) => {
-    throw new CliError((error as Error).message);
+    throw new CliError(errorMessage(error));
   });
   const tf = backend.tf;
   let session;
   try {
     session = openSession(tf, config, dataset, resumeFrom);
   } catch (error) {
-    throw new CliError((error as Error).message);
+    throw new CliError(errorMessage(error));
   }
   await fs.mkdir(runDir, { recursive: true });
   // A stream keeps the lines in order without awaiting each write inside the step callback.

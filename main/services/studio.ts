@@ -7,6 +7,7 @@ import type { EventName, LibraryApi, StudioApi, StudioEvents } from '../api/cont
 import { openDatabase, type Db } from '../db/open.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { BackendPreference } from '../../worker/backend.ts';
+import { errorMessage } from '../error-message.ts';
 import { createExperimentsPart, type ExperimentsPart, type WorkerLogLine } from './experiments/compose.ts';
 import { createExplorer, type ExplorerParts } from './explorer/create-explorer.ts';
 import { Catalogue } from './library/catalogue.ts';
@@ -172,7 +173,7 @@ async function ensureWritableDir(dataDir: string): Promise<void> {
     await rm(probe, { force: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way' : code === 'EROFS' ? 'the disk is read-only' : (error as Error).message;
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way' : code === 'EROFS' ? 'the disk is read-only' : errorMessage(error);
     throw new DataDirError(`The data folder '${dataDir}' cannot be written (${why}). Choose another one with --data-dir or SIMCLR_STUDIO_DATA_DIR.`);
   }
 }

@@ -1,4 +1,5 @@
 // Refusals and failures of the app's train job, worded for the app (not the CLI's flags).
+import { errorMessage } from '../../main/error-message.ts';
 import { TrainingError } from '../simclr/trainer-errors.ts';
 
 /** Refuses a dataset that cannot make one full batch of positive pairs and negatives. */
@@ -18,7 +19,7 @@ export function assertTrainable(folder: string, usable: number, skipped: number,
 export function asTrainingFailure(error: unknown): unknown {
   if (hasCode(error, 'ENOSPC') || hasCode(error, 'EDQUOT')) {
     return new TrainingError(
-      `the disk holding the data folder is full (${(error as Error).message}). ` +
+      `the disk holding the data folder is full (${errorMessage(error)}). ` +
         'The previous checkpoint is intact: free some space, then resume the run.',
       { cause: error },
     );

@@ -13,6 +13,7 @@ import type * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
+import { errorMessage } from '../../main/error-message.ts';
 import { type AtomicWriteOptions, writeFileAtomic } from '../files.ts';
 import type { TrainConfig } from './config.ts';
 import type { RngState } from './rng.ts';
@@ -201,7 +202,7 @@ export async function readCheckpoint(file: string): Promise<Checkpoint> {
     bytes = await fs.readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new CheckpointError(code === 'ENOENT' ? `no checkpoint at ${file}` : `cannot read checkpoint ${file}: ${(error as Error).message}`);
+    throw new CheckpointError(code === 'ENOENT' ? `no checkpoint at ${file}` : `cannot read checkpoint ${file}: ${errorMessage(error)}`);
   }
   return decodeCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file);
 }

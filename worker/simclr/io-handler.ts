@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { errorMessage } from '../../main/error-message.ts';
 import { writeFileAtomic } from '../files.ts';
 
 export const MODEL_JSON = 'model.json';
@@ -48,7 +49,7 @@ export function layersModelLoader(dir: string): tf.io.IOHandler {
       try {
         modelJson = JSON.parse(await fs.readFile(jsonPath, 'utf8')) as tf.io.ModelJSON;
       } catch (error) {
-        throw new Error(`cannot read model ${jsonPath}: ${(error as Error).message}`);
+        throw new Error(`cannot read model ${jsonPath}: ${errorMessage(error)}`);
       }
       if (!modelJson.modelTopology || !Array.isArray(modelJson.weightsManifest)) {
         throw new Error(`${jsonPath} is not a TF.js LayersModel (no modelTopology or weightsManifest)`);

@@ -2,6 +2,7 @@
 // RNG and position — and its conversion to and from a checkpoint. Created fresh from a
 // config, or rebuilt from a checkpoint (same config → same architecture and names).
 import type * as tf from '@tensorflow/tfjs';
+import { errorMessage } from '../../main/error-message.ts';
 import type { TrainConfig } from './config.ts';
 import { type Checkpoint, type CheckpointMeta, CheckpointError, restoreModelWeights, storeModelWeights, storeTensors } from './checkpoint.ts';
 import { createEncoder, createProjectionHead, encoderOutputDim, trainableVariables } from './model.ts';
@@ -66,7 +67,7 @@ export function restoreSession(tfjs: typeof tf, checkpoint: Checkpoint, source: 
       try {
         session.optimizer.setState(state);
       } catch (error) {
-        throw new CheckpointError(`${source}: ${(error as Error).message}`);
+        throw new CheckpointError(`${source}: ${errorMessage(error)}`);
       }
     });
     session.rng = restoreRng(checkpoint.rngState);

@@ -14,6 +14,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { errorMessage } from '../../main/error-message.ts';
 import { epochBatches, type PixelBatch, stepsPerEpoch } from '../data/batches.ts';
 import type { ImageDataset, SkippedImage } from '../data/dataset.ts';
 import { type ChunkWriter, writeFileAtomic } from '../files.ts';
@@ -114,7 +115,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainOutcome> 
       }
     } catch (error) {
       const kept = lastCheckpoint ? `the previous checkpoint ${lastCheckpoint} is intact` : 'no earlier checkpoint exists';
-      throw new TrainingError(`training stopped at step ${session.step}: ${(error as Error).message}; ${kept}. Free some disk space and resume.`, { cause: error });
+      throw new TrainingError(`training stopped at step ${session.step}: ${errorMessage(error)}; ${kept}. Free some disk space and resume.`, { cause: error });
     }
     lastCheckpoint = lastPath;
     return lastPath;

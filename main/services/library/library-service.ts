@@ -6,6 +6,7 @@ import { constants } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatasetSummary, ImagePage, ScanProgress, ScanResult, SkippedFile } from '../../api/contract.ts';
+import { errorMessage } from '../../error-message.ts';
 import type { Catalogue, ImageRecord } from './catalogue.ts';
 import { DEFAULT_MAX_PIXELS } from './inspect-file.ts';
 import type { ImageTasks } from './image-tasks.ts';
@@ -187,10 +188,10 @@ export class LibraryService {
       if (this.catalogue.dataset(datasetId)) {
         // A missing folder (unplugged drive) keeps its images: they come back with the drive.
         const missing = error instanceof RootUnavailableError && error.missing;
-        this.catalogue.setStatus(datasetId, missing ? 'missing' : 'error', (error as Error).message);
+        this.catalogue.setStatus(datasetId, missing ? 'missing' : 'error', errorMessage(error));
         this.options.onDatasetsChanged?.();
       }
-      this.options.onProgress?.({ datasetId, phase: 'failed', processed: 0, total: 0, added: 0, changed: 0, removed: 0, skipped: 0, message: (error as Error).message });
+      this.options.onProgress?.({ datasetId, phase: 'failed', processed: 0, total: 0, added: 0, changed: 0, removed: 0, skipped: 0, message: errorMessage(error) });
       if (error instanceof RootUnavailableError) {
         throw new LibraryError(error.missing ? `${error.message} Its images stay in the library until you remove it.` : error.message);
       }
@@ -210,7 +211,7 @@ export async function resolveFolder(folderPath: string): Promise<string> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new LibraryError(`The folder '${absolute}' does not exist.`);
     if (code === 'EACCES' || code === 'EPERM') throw new LibraryError(`The folder '${absolute}' cannot be opened: permission denied.`);
-    throw new LibraryError(`The folder '${absolute}' cannot be opened: ${(error as Error).message}`);
+    throw new LibraryError(`The folder '${absolute}' cannot be opened: ${errorMessage(error)}`);
   }
   if (!info.isDirectory()) throw new LibraryError(`'${absolute}' is a file, not a folder. Choose the folder that contains your images.`);
   try {

@@ -4,6 +4,7 @@
 // concurrency. The Electron protocol and the web server both call `thumbnailFile`.
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { errorMessage } from '../../error-message.ts';
 import type { ImageRecord } from '../library/catalogue.ts';
 import type { ImageTasks } from '../library/image-tasks.ts';
 import { forEachConcurrent } from '../library/concurrency.ts';
@@ -78,7 +79,7 @@ export class ThumbnailService {
     try {
       root = this.source.datasetRoot(datasetId);
     } catch (error) {
-      throw new ThumbnailError('not-found', (error as Error).message);
+      throw new ThumbnailError('not-found', errorMessage(error));
     }
     let absPath: string;
     try {
@@ -171,7 +172,7 @@ export class ThumbnailService {
       await this.tasks.thumbnail({ absPath, out, size: this.size, maxPixels: image.width * image.height + 1, format: image.format });
     } catch (error) {
       this.shards.delete(shard); // the cache folder may have been deleted under us: re-create next time
-      throw new ThumbnailError('unreadable', `Could not make a thumbnail of '${image.relPath}': ${(error as Error).message}`);
+      throw new ThumbnailError('unreadable', `Could not make a thumbnail of '${image.relPath}': ${errorMessage(error)}`);
     }
   }
 }
