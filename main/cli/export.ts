@@ -9,13 +9,15 @@ import path from 'node:path';
 import { listFolderImages } from '../../worker/data/list-images.ts';
 import { csvPathFor, writePathsCsv } from '../../worker/export/csv.ts';
 import { exportLayersModel } from '../../worker/export/layers-model.ts';
-import { projectEmbeddings } from '../../worker/projection.ts';
+import { type ProjectionMethod, projectEmbeddings } from '../../worker/projection.ts';
+import { UMAP_MIN_POINTS } from '../../worker/projection/umap.ts';
 import { CosineIndex } from '../services/explorer/cosine-index.ts';
 import { ExplorerError } from '../services/explorer/explorer-errors.ts';
 import { copyIntoEmptyFolder, type NeighbourList, writeCoordinatesCsv, writeEmbeddingFiles, writeNeighbourLists } from '../services/explorer/explorer-exports.ts';
 import { checkFileTarget, prepareEmptyFolder } from '../services/explorer/export-targets.ts';
-import { choiceFlag, CliError, numberFlag, parseCommandArgs, printJson } from './common.ts';
+import { choiceFlag, CliError, logLine, numberFlag, parseCommandArgs, printJson } from './common.ts';
 import { embedFolder, loadRunEncoder } from './export-embedded.ts';
+import { ProgressLine } from './progress-line.ts';
 
 const KINDS = ['embeddings', 'neighbours', 'map', 'selection', 'encoder'] as const;
 type Kind = (typeof KINDS)[number];
@@ -25,13 +27,15 @@ const USAGE = `usage: simclr-studio export <kind> --run-dir D --dataset <folder>
 kinds:
   embeddings [--format npy|csv]   h of every image: F.npy + F.csv (paths), or one CSV path,label,h0..hD-1
   neighbours [--k 10] [--format csv|json]   every image's k nearest neighbours by cosine of h
-  map [--method pca|umap] [--seed 42]       2-D coordinates CSV: path,label,x,y
+  map [--method pca|umap] [--seed 42]       2-D coordinates CSV: path,label,x,y; UMAP needs at least
+                                  ${UMAP_MIN_POINTS} images (with fewer the map is PCA, and says so)
   selection --images LIST.txt (--format csv --out F | --copy-to DIR)
                                   the listed paths (relative to <folder>, one a line) as CSV, or
                                   copied (never moved) into a new or empty DIR; needs no --run-dir
   encoder                         the run's encoder as a TF.js LayersModel in the new or empty folder --out
 
-An existing output file is refused. With --json the last line is {"kind","files":[…],"images":N}.`;
+An existing output file is refused. With --json the last line is {"kind","files":[…],"images":N}
+(map adds "method": the projection the file holds, "pca" when UMAP fell back).`;
 
 const OPTIONS = {
   'run-dir': { type: 'string' },
@@ -52,6 +56,8 @@ type Values = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>['values'];
 interface Exported {
   readonly files: readonly string[];
   readonly images: number;
+  /** map only: the projection written (the one asked for, or PCA when UMAP fell back). */
+  readonly method?: ProjectionMethod;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -69,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
     throw error;
   });
   process.stderr.write(`wrote ${result.files.length} file(s) for ${result.images} image(s)\n`);
-  if (values.json) printJson({ kind, files: result.files, images: result.images });
+  if (values.json) printJson({ kind, files: result.files, images: result.images, ...(result.method ? { method: result.method } : {}) });
   else for (const file of result.files) console.log(file);
   return 0;
 }
@@ -132,9 +138,16 @@ async function exportKind(kind: Kind, values: Values): Promise<Exported> {
   if (!Number.isInteger(seed)) throw new CliError(`--seed must be a whole number, got '${values.seed}'`);
   const file = await newFileTarget(out);
   const e = await embedFolder(runDir, folder);
-  const xy = await projectEmbeddings(e.h, e.images.length, e.dim, method, { seed }); // [N, 2]
+  const rows = e.images.length;
+  // The projection lays out fewer than UMAP_MIN_POINTS by PCA (worker/projection.ts); a
+  // user who asked for UMAP is told, and the JSON line names what the file holds.
+  const used: ProjectionMethod = method === 'umap' && rows < UMAP_MIN_POINTS ? 'pca' : method;
+  if (used !== method) logLine(`${folder} has ${rows} usable image(s) and UMAP needs at least ${UMAP_MIN_POINTS}: the map is PCA instead`);
+  const progress = new ProgressLine(process.stderr);
+  const xy = await projectEmbeddings(e.h, rows, e.dim, used, { seed, onProgress: (done, total) => progress.update(`UMAP epoch ${done}/${total}`, done / total) }); // [N, 2]
+  progress.done();
   await writeCoordinatesCsv(file, e.images, xy);
-  return { files: [file], images: e.images.length };
+  return { files: [file], images: rows, method: used };
 }
 
 /** The listed images (relative to --dataset, one a line; blank lines and '#' comments ignored), each an image of the folder. */
