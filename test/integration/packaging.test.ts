@@ -96,6 +96,7 @@ describe('electron-builder.yml', () => {
       'node_modules/@img/**',
       'node_modules/@tensorflow/tfjs-node/**',
       'node_modules/@tensorflow/tfjs-node-gpu/**',
+      'node_modules/usearch/**',
     ]) {
       assert.ok(unpack.includes(pattern), `asarUnpack lacks ${pattern}`);
     }
@@ -117,7 +118,7 @@ describe('electron-builder.yml', () => {
   it('declares every package it unpacks as a dependency', async () => {
     const pkg = JSON.parse(await fs.readFile(path.join(ROOT, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
     const shipped = { ...pkg.dependencies, ...pkg.optionalDependencies };
-    for (const name of ['better-sqlite3', 'sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm']) {
+    for (const name of ['better-sqlite3', 'sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm', 'usearch']) {
       assert.ok(shipped[name], `${name} is not a (optional) dependency, so electron-builder would not pack it`);
     }
     assert.equal(pkg.main, 'dist/electron/main.cjs', 'package.json main must be the bundle build-electron.ts writes');

@@ -12,12 +12,17 @@ export function matrix(data: Float32Array, rows: number, cols: number): Matrix {
 
 /** Rows scaled to unit L2 norm (a zero row stays zero), so dot products are cosines. */
 export function l2NormalizeRows(m: Matrix): Matrix {
-  const out = new Float32Array(m.data.length);
-  for (let r = 0; r < m.rows; r++) {
+  return { data: normalizeRowsInPlace(Float32Array.from(m.data), m.rows, m.cols), rows: m.rows, cols: m.cols };
+}
+
+/** data [rows, dim] row-major: each row scaled to unit L2 norm IN PLACE (a zero row stays zero). */
+export function normalizeRowsInPlace(data: Float32Array, rows: number, dim: number): Float32Array {
+  for (let r = 0; r < rows; r++) {
+    const base = r * dim;
     let sum = 0;
-    for (let c = 0; c < m.cols; c++) sum += m.data[r * m.cols + c]! ** 2;
+    for (let c = 0; c < dim; c++) sum += data[base + c]! * data[base + c]!;
     const scale = sum > 0 ? 1 / Math.sqrt(sum) : 0;
-    for (let c = 0; c < m.cols; c++) out[r * m.cols + c] = m.data[r * m.cols + c]! * scale;
+    for (let c = 0; c < dim; c++) data[base + c]! *= scale;
   }
-  return { data: out, rows: m.rows, cols: m.cols };
+  return data;
 }

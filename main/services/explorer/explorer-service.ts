@@ -25,6 +25,7 @@ import { type CheckpointChoice, EmbeddingCatalogue, type StoredSet } from './emb
 import { EmbeddingFiles } from './embedding-files.ts';
 import { CancelledError, ExplorerError } from './explorer-errors.ts';
 import type { ScoredRow } from './cosine-index.ts';
+import { IndexThread } from './index-thread.ts';
 import { type LoadedSet, loadSet } from './loaded-set.ts';
 import { embedQueryFile } from './query-file.ts';
 import { type ProjectRunner, projectSet } from './set-projection.ts';
@@ -67,6 +68,8 @@ export class ExplorerService {
   readonly #projections = new Map<number, Map<string, Promise<Projection>>>();
   /** k-NN graphs (GRAPH_K neighbours per image) by set id, for the loaded generation. */
   readonly #graphs = new Map<number, Promise<GraphJobResult>>();
+  /** Neighbour queries and PCA, off the main event loop (not on the busy training worker). */
+  readonly #indexThread = new IndexThread();
 
   constructor(options: ExplorerServiceOptions) {
     this.#options = options;
@@ -183,7 +186,7 @@ export class ExplorerService {
     const row = loaded.rows[position]!;
     return {
       query: { imageId, relPath: row.relPath, name: path.posix.basename(row.relPath) },
-      neighbours: loaded.index.neighboursOfRow(position, k).map((n) => this.#neighbour(loaded, n)),
+      neighbours: (await this.#indexThread.neighboursOfRow(loaded.index, position, k)).map((n) => this.#neighbour(loaded, n)),
     };
   }
 
@@ -200,16 +203,16 @@ export class ExplorerService {
     const h = await embedQueryFile({ ...input, name }, { dataDir: this.#options.dataDir, cacheDir: this.#cacheDir, encoder: resolved.source, embed: this.#options.embedQuery ?? this.#options.embed });
     return {
       query: { imageId: null, relPath: null, name },
-      neighbours: loaded.index.topK(loaded.index.unitQuery(h), input.k).map((n) => this.#neighbour(loaded, n)),
+      neighbours: (await this.#indexThread.topK(loaded.index, loaded.index.unitQuery(h), input.k)).map((n) => this.#neighbour(loaded, n)),
     };
   }
 
-  /** The set's k-NN graph (GRAPH_K per image), computed once in the worker and kept with the loaded set. */
+  /** The set's k-NN graph (GRAPH_K per image), computed once in the worker (reading the shared rows, no copy) and kept with the loaded set. */
   graph(setId: number): Promise<GraphJobResult> {
     let made = this.#graphs.get(setId);
     if (!made) {
       made = this.loaded(setId).then(({ index }) =>
-        this.#options.graph({ data: Float32Array.from(index.unit), rows: index.rows, dim: index.dim, k: GRAPH_K }, { onProgress: () => {} }),
+        this.#options.graph({ data: index.unit, rows: index.rows, dim: index.dim, k: GRAPH_K }, { onProgress: () => {} }),
       );
       this.#graphs.set(setId, made);
       made.catch(() => this.#graphs.delete(setId));
@@ -232,7 +235,7 @@ export class ExplorerService {
     return findOutlierRows(await this.graph(setId), k, count).map((o) => ({ ...this.#ref(loaded, o.row), kthSimilarity: o.kthSimilarity }));
   }
 
-  /** PCA in main (a fraction of a second), UMAP in the worker; cached per set generation, method and seed. */
+  /** PCA on the index thread, UMAP in the worker; cached per set generation, method and seed. */
   projection(setId: number, method: ProjectionMethod, seed: number): Promise<Projection> {
     let bySet = this.#projections.get(setId);
     if (!bySet) this.#projections.set(setId, (bySet = new Map()));
@@ -250,14 +253,16 @@ export class ExplorerService {
     return projectSet(await this.loaded(setId), method, seed, {
       files: this.files,
       project: this.#options.project,
+      pca: (index) => this.#indexThread.pca(index),
       onProgress: (done, total) => this.#options.onProjectionProgress?.({ setId, method, done, total }),
     });
   }
 
-  /** Closing: stops computations (their promises reject as cancelled). */
+  /** Closing: stops computations (their promises reject as cancelled) and the index thread. */
   close(): void {
     for (const job of this.#computing.values()) job.controller.abort();
     this.invalidate();
+    void this.#indexThread.close();
   }
 
   #set(setId: number): StoredSet {

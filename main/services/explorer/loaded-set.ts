@@ -1,11 +1,12 @@
 // An embedding set in memory for queries: the fresh rows (content unchanged since they
 // were embedded; stale rows are left out, never mixed in), in path order, as a cosine
-// index over their unit vectors. Position p of the index is rows[p].
+// index over their unit vectors. Position p of the index is rows[p]. The vectors live on
+// a SharedArrayBuffer: the index thread and the worker's jobs read them without a copy.
 //
 // Memory is bounded by MAX_INDEX_BYTES: N·D·4 bytes (100k × 512 = 200 MB; 1,000,000 ×
 // 512 would be 2 GB) — beyond the cap the set is refused with a message instead of
 // exhausting main's memory.
-import { CosineIndex } from './cosine-index.ts';
+import { CosineIndex, sharedFloat32 } from './cosine-index.ts';
 import type { EmbeddingCatalogue, FreshRow, StoredSet } from './embedding-catalogue.ts';
 import type { EmbeddingFiles } from './embedding-files.ts';
 import { ExplorerError } from './explorer-errors.ts';
@@ -28,7 +29,7 @@ export function labelOf(relPath: string): string {
   return slash < 0 ? '' : relPath.slice(0, slash);
 }
 
-/** The raw h (not normalised) of the fresh rows: [rows.length, dim]. */
+/** The raw h (not normalised) of the fresh rows: [rows.length, dim], on a SharedArrayBuffer. */
 export async function readFreshVectors(files: EmbeddingFiles, set: StoredSet, rows: readonly FreshRow[], maxBytes = MAX_INDEX_BYTES): Promise<Float32Array> {
   const bytes = rows.length * set.dim * 4;
   if (bytes > maxBytes) {
@@ -37,7 +38,7 @@ export async function readFreshVectors(files: EmbeddingFiles, set: StoredSet, ro
         `more than the explorer keeps in memory (${(maxBytes / 1024 ** 2).toFixed(0)} MB): explore a sub-folder as its own dataset`,
     );
   }
-  const out = new Float32Array(rows.length * set.dim);
+  const out = sharedFloat32(rows.length * set.dim);
   if (rows.length === 0 || !set.file) return out;
   const { data, rows: stored } = await files.read(set.file, set.dim);
   rows.forEach((r, p) => {
