@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { forEachConcurrent, throttle } from '../../main/services/library/concurrency.ts';
+import { batchesOf } from '../../main/services/library/scan.ts';
 
 describe('forEachConcurrent', () => {
   test('never runs more than `limit` calls at once and visits every item once', async () => {
@@ -55,5 +56,26 @@ describe('throttle', () => {
     t.call(3);
     t.flush(4);
     assert.deepEqual(got, [1, 4]);
+  });
+});
+
+describe('batchesOf (the scanner’s inspection batches)', () => {
+  const files = (sizes: number[]) => sizes.map((size, i) => ({ name: `f${i}`, size }));
+  const names = (batches: { name: string }[][]) => batches.map((b) => b.map((f) => f.name));
+
+  test('cuts by count', () => {
+    assert.deepEqual(names(batchesOf(files([1, 1, 1, 1, 1]), 2, 100)), [['f0', 'f1'], ['f2', 'f3'], ['f4']]);
+  });
+
+  test('cuts by bytes, keeping a file larger than the budget in a batch of its own', () => {
+    assert.deepEqual(names(batchesOf(files([40, 50, 20, 200, 10, 10]), 8, 100)), [['f0', 'f1'], ['f2'], ['f3'], ['f4', 'f5']]);
+  });
+
+  test('gives no batch for no files and keeps every file once, in order', () => {
+    assert.deepEqual(batchesOf([], 4, 100), []);
+    const many = files(Array.from({ length: 37 }, (_, i) => (i * 13) % 50));
+    const batches = batchesOf(many, 5, 60);
+    assert.deepEqual(batches.flat(), many);
+    for (const b of batches) assert.ok(b.length <= 5 && (b.length === 1 || b.reduce((s, f) => s + f.size, 0) <= 60));
   });
 });

@@ -17,7 +17,7 @@ import { listFolder, type ListedFile } from './walk.ts';
 export interface ScanOptions {
   /** Decompression-bomb guard (pixels). */
   maxPixels: number;
-  /** Files inspected at once (I/O and decoding run on the thread pool); sent to the worker in batches of half this. */
+  /** Files are sent to the worker in batches of half this (IN_FLIGHT_BATCHES batches at a time; their I/O and decoding overlap on the thread pool). */
   concurrency: number;
   /** Reads and checks each new or changed file (in a worker thread, normally). */
   tasks: ImageTasks;
@@ -38,6 +38,13 @@ const WRITE_BATCH = 100;
 const KNOWN_PAGE = 1000;
 /** Entries compared between two yields to the event loop. */
 const YIELD_EVERY = 2000;
+/**
+ * Inspection batches in flight, and the bytes one batch may hold: files up to 16 MB are
+ * read into memory whole (inspect-file.ts), so at most 4 × 32 MB (plus one larger file
+ * per batch) is held at once, however small or large the files are.
+ */
+const IN_FLIGHT_BATCHES = 4;
+const BATCH_BYTES = 32 * 1024 * 1024;
 
 type Write = { op: 'save'; row: FileRow } | { op: 'delete'; id: number };
 
@@ -94,12 +101,14 @@ export async function scanDataset(catalogue: Catalogue, dataset: { id: number; r
   flush();
   progress.call(snapshot('reading'));
 
-  // Two batches in flight keep the worker busy while main records the previous one;
-  // batching divides the per-message cost (measured ~0.3 ms per file under load).
+  // Batching divides the per-message cost (measured ~0.3 ms per file under load);
+  // several batches in flight keep both cores busy while main records finished ones
+  // (a batch returns when its slowest file does). Batches are also bounded by bytes,
+  // so the files held in memory at once stay under IN_FLIGHT_BATCHES × BATCH_BYTES.
   const batchSize = Math.max(1, Math.ceil(options.concurrency / 2));
   await forEachConcurrent(
-    chunk(toInspect, batchSize),
-    2,
+    batchesOf(toInspect, batchSize, BATCH_BYTES),
+    IN_FLIGHT_BATCHES,
     async (batch) => {
       const results = await options.tasks.inspectMany(
         batch.map((file) => ({ absPath: file.absPath, rel: file.relPath, listed: file })),
@@ -167,9 +176,21 @@ export async function scanDataset(catalogue: Catalogue, dataset: { id: number; r
   }
 }
 
-function chunk<T>(items: readonly T[], size: number): T[][] {
+/** Consecutive groups of at most `maxCount` files and `maxBytes` bytes (a larger file is a group of its own). */
+export function batchesOf<T extends { size: number }>(files: readonly T[], maxCount: number, maxBytes: number): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  let current: T[] = [];
+  let bytes = 0;
+  for (const file of files) {
+    if (current.length > 0 && (current.length >= maxCount || bytes + file.size > maxBytes)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(file);
+    bytes += file.size;
+  }
+  if (current.length > 0) out.push(current);
   return out;
 }
 
