@@ -3,7 +3,7 @@
 // queries and PCA off the main event loop. Real usearch, real worker threads.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { CosineIndex, nativeTopK, selectTopK, type ScoredRow } from '../../main/services/explorer/cosine-index.ts';
+import { CosineIndex, nativeTopK, normalizeRowsInPlace, selectTopK, sharedFloat32, type ScoredRow } from '../../main/services/explorer/cosine-index.ts';
 import { IndexThread } from '../../main/services/explorer/index-thread.ts';
 import { nativeCandidates, nativeScanAvailable } from '../../main/services/explorer/native-scan.ts';
 import { pca2d } from '../../worker/projection/pca.ts';
@@ -170,4 +170,18 @@ test('close: pending calls fail as closing, later calls as closed', async () => 
   await own.close();
   await pending;
   await assert.rejects(own.neighboursOfRow(index, 0, 3), { name: 'ExplorerError', message: 'the explorer is closed' });
+});
+
+test('the index thread normalises shared rows in place as normalizeRowsInPlace does (zero rows stay zero)', async () => {
+  const rows = 300;
+  const dim = 33;
+  const raw = randomMatrix(rows, dim, 12);
+  raw.fill(0, 7 * dim, 8 * dim);
+  const shared = sharedFloat32(raw.length);
+  shared.set(raw);
+  await thread.normalize(shared, rows, dim);
+  assert.deepEqual(shared, normalizeRowsInPlace(Float32Array.from(raw), rows, dim));
+  assert.ok(shared.subarray(7 * dim, 8 * dim).every((v) => v === 0));
+  await assert.rejects(thread.normalize(Float32Array.from(raw), rows, dim), /SharedArrayBuffer/);
+  await assert.rejects(thread.normalize(shared, rows + 1, dim), /9900 values do not fill 301×33/);
 });

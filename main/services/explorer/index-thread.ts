@@ -1,7 +1,7 @@
-// The explorer's index thread: exact neighbour queries and the PCA map of a loaded set
-// run here, on a worker thread of their own, so the main event loop (Electron's UI and
-// IPC, the web server) is never blocked by them (a 100k × 512 query takes ≈ 30 ms, PCA
-// ≈ 1 s). It is not the training worker: a query must not wait behind training steps.
+// The explorer's index thread: exact neighbour queries, the PCA map and the row
+// normalisation of a loaded set run here, on a worker thread of their own, so the main event loop (Electron's UI and
+// IPC, the web server) is never blocked by them (at 100k × 512 a query takes ≈ 30 ms,
+// PCA ≈ 1 s, normalising the rows ≈ 0.5 s). It is not the training worker: a query must not wait behind training steps.
 //
 // The matrix is not copied: the index's `unit` lives on a SharedArrayBuffer, which the
 // message shares with the thread (one N × D matrix in the process, however many
@@ -21,16 +21,17 @@ interface SharedRows {
 
 export type IndexTaskBody =
   | (SharedRows & { readonly op: 'topK'; readonly query: Float32Array; readonly k: number; readonly exclude: number })
-  | (SharedRows & { readonly op: 'pca' });
+  | (SharedRows & { readonly op: 'pca' })
+  | (SharedRows & { readonly op: 'normalize' });
 
 export type IndexTaskRequest = IndexTaskBody & { readonly id: number };
 
-/** `result`: the neighbours (topK) or the [rows, 2] unscaled PCA coordinates (pca). */
-export type IndexTaskReply = { readonly id: number; readonly result: ScoredRow[] | Float32Array } | { readonly id: number; readonly error: string };
+/** `result`: the neighbours (topK), the [rows, 2] unscaled PCA coordinates (pca) or null (normalize: done in place). */
+export type IndexTaskReply = { readonly id: number; readonly result: ScoredRow[] | Float32Array | null } | { readonly id: number; readonly error: string };
 
 const WORKER_URL = new URL('./index-worker.ts', import.meta.url);
 
-type Pending = { resolve: (value: ScoredRow[] | Float32Array) => void; reject: (error: Error) => void; what: string };
+type Pending = { resolve: (value: ScoredRow[] | Float32Array | null) => void; reject: (error: Error) => void; what: string };
 
 export class IndexThread {
   #worker: Worker | undefined;
@@ -53,6 +54,13 @@ export class IndexThread {
     return (await this.#run({ op: 'pca', ...shared(index) }, 'the PCA map')) as Float32Array;
   }
 
+  /** normalizeRowsInPlace on the thread: `data` ([rows, dim] on a SharedArrayBuffer) becomes unit rows. */
+  async normalize(data: Float32Array, rows: number, dim: number): Promise<void> {
+    if (!(data.buffer instanceof SharedArrayBuffer)) throw new Error('index thread: rows to normalise must live on a SharedArrayBuffer (sharedFloat32)');
+    if (data.length !== rows * dim) throw new Error(`index thread: ${data.length} values do not fill ${rows}×${dim}`);
+    await this.#run({ op: 'normalize', unit: data, rows, dim }, 'loading the embeddings');
+  }
+
   /** Stops the current thread as a crash would (pending calls fail); the next call starts a new one. */
   async terminate(): Promise<void> {
     await this.#worker?.terminate(); // its 'exit' handler lets it go and fails the pending calls
@@ -65,7 +73,7 @@ export class IndexThread {
     await this.terminate();
   }
 
-  #run(body: IndexTaskBody, what: string): Promise<ScoredRow[] | Float32Array> {
+  #run(body: IndexTaskBody, what: string): Promise<ScoredRow[] | Float32Array | null> {
     if (this.#closed) return Promise.reject(new ExplorerError('the explorer is closed'));
     const worker = this.#ensureWorker();
     const id = this.#nextId++;

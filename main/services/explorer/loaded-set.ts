@@ -48,7 +48,16 @@ export async function readFreshVectors(files: EmbeddingFiles, set: StoredSet, ro
   return out;
 }
 
-export async function loadSet(catalogue: EmbeddingCatalogue, files: EmbeddingFiles, set: StoredSet): Promise<LoadedSet> {
+/**
+ * `normalize` (the index thread's) scales the rows to unit length off the main event
+ * loop (≈ 0.5 s at 100k × 512); without it they are normalised here.
+ */
+export async function loadSet(
+  catalogue: EmbeddingCatalogue,
+  files: EmbeddingFiles,
+  set: StoredSet,
+  normalize?: (data: Float32Array, rows: number, dim: number) => Promise<void>,
+): Promise<LoadedSet> {
   const rows = catalogue.freshRows(set.id);
   if (rows.length === 0) {
     throw new ExplorerError(
@@ -58,10 +67,11 @@ export async function loadSet(catalogue: EmbeddingCatalogue, files: EmbeddingFil
     );
   }
   const vectors = await readFreshVectors(files, set, rows);
+  if (normalize) await normalize(vectors, rows.length, set.dim);
   return {
     set,
     rows,
-    index: CosineIndex.adopt(vectors, rows.length, set.dim),
+    index: normalize ? CosineIndex.ofUnitRows(vectors, rows.length, set.dim) : CosineIndex.adopt(vectors, rows.length, set.dim),
     positionOf: new Map(rows.map((r, p) => [r.imageId, p])),
     labels: rows.map((r) => labelOf(r.relPath)),
   };
