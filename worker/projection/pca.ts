@@ -6,6 +6,9 @@
 // most `iterations` steps, stopping early once a direction no longer moves; so fitting
 // is O(maxFitRows · D · iterations) and projecting O(N · D). Measured on 100k × 512:
 // 3.5 CPU-s with 5,000 rows × 100 fixed steps, hence these limits.
+// With them, 100k × 512 takes 0.8–1.3 s (bench/explorer-knn.ts): too long for the main
+// event loop, so the explorer runs it on its index thread (main/services/explorer/
+// index-thread.ts); the worker's 'project' job runs it in the worker.
 // No randomness: the start vector is fixed and each direction's sign is chosen so that
 // its largest-magnitude entry is positive, so the same input gives the same picture.
 
