@@ -18,11 +18,17 @@
 // Each result is checked against the JS scan (same rows); at 100k × 512 also the
 // longest main-thread block during PCA (the old in-main pca2d vs the index thread) and
 // while handing the rows to a worker job (graph, UMAP): the old copy + structured clone
-// vs sharing the SharedArrayBuffer.
+// vs sharing the SharedArrayBuffer; and while loading a set (read the file, gather the
+// rows, normalise): in main (old) vs on the index thread.
 // Run: node_modules/.bin/node bench/explorer-knn.ts
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CosineIndex, selectTopK, type ScoredRow } from '../main/services/explorer/cosine-index.ts';
+import { CosineIndex, normalizeRowsInPlace, selectTopK, sharedFloat32, type ScoredRow } from '../main/services/explorer/cosine-index.ts';
+import { EmbeddingFiles } from '../main/services/explorer/embedding-files.ts';
 import { IndexThread } from '../main/services/explorer/index-thread.ts';
+import { gatherRows } from '../main/services/explorer/loaded-set.ts';
 import { nativeCandidates } from '../main/services/explorer/native-scan.ts';
 import { selectBackend } from '../worker/backend.ts';
 import { pca2d } from '../worker/projection/pca.ts';
@@ -193,6 +199,25 @@ for (const [rows, dim] of [[10_000, 512], [100_000, 512], [100_000, 128]] as con
     const copied = await longestBlock(async () => structuredClone({ data: Float32Array.from(index.unit) }));
     const sharedRows = await longestBlock(async () => structuredClone({ data: index.unit }));
     console.log(`  rows to a worker job (graph, UMAP): copy + clone (old) blocked main ${copied.toFixed(0)} ms; shared (now) ${sharedRows.toFixed(1)} ms`);
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-knn-'));
+    const files = new EmbeddingFiles(dataDir);
+    await files.write('set.f32', index.unit);
+    const fileRows = Int32Array.from({ length: rows }, (_, i) => i);
+    let loadStart = performance.now();
+    const loadInMain = await longestBlock(async () => {
+      const { data, rows: stored } = await files.read('set.f32', dim);
+      const unit = sharedFloat32(rows * dim);
+      gatherRows(data, stored, dim, fileRows, unit, 1);
+      normalizeRowsInPlace(unit, rows, dim);
+    });
+    const loadInMainMs = performance.now() - loadStart;
+    loadStart = performance.now();
+    const loadOnThread = await longestBlock(() => thread.loadUnitRows(files, 'set.f32', 1, dim, fileRows, sharedFloat32(rows * dim)));
+    console.log(
+      `  loading the set (read, gather, normalise): in main (old) ${loadInMainMs.toFixed(0)} ms, main blocked ${loadInMain.toFixed(0)} ms; ` +
+        `on the index thread ${(performance.now() - loadStart).toFixed(0)} ms, main blocked at most ${loadOnThread.toFixed(1)} ms`,
+    );
+    await fs.rm(dataDir, { recursive: true, force: true });
   }
 }
 await thread.close();

@@ -2,8 +2,12 @@
 // nativeTopK in cosine-index.ts) and the index thread (index-thread.ts) that runs
 // queries and PCA off the main event loop. Real usearch, real worker threads.
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { after, test } from 'node:test';
 import { CosineIndex, nativeTopK, normalizeRowsInPlace, selectTopK, sharedFloat32, type ScoredRow } from '../../main/services/explorer/cosine-index.ts';
+import { EmbeddingFiles } from '../../main/services/explorer/embedding-files.ts';
 import { IndexThread } from '../../main/services/explorer/index-thread.ts';
 import { nativeCandidates, nativeScanAvailable } from '../../main/services/explorer/native-scan.ts';
 import { pca2d } from '../../worker/projection/pca.ts';
@@ -172,16 +176,30 @@ test('close: pending calls fail as closing, later calls as closed', async () => 
   await assert.rejects(own.neighboursOfRow(index, 0, 3), { name: 'ExplorerError', message: 'the explorer is closed' });
 });
 
-test('the index thread normalises shared rows in place as normalizeRowsInPlace does (zero rows stay zero)', async () => {
-  const rows = 300;
-  const dim = 33;
-  const raw = randomMatrix(rows, dim, 12);
-  raw.fill(0, 7 * dim, 8 * dim);
-  const shared = sharedFloat32(raw.length);
-  shared.set(raw);
-  await thread.normalize(shared, rows, dim);
-  assert.deepEqual(shared, normalizeRowsInPlace(Float32Array.from(raw), rows, dim));
-  assert.ok(shared.subarray(7 * dim, 8 * dim).every((v) => v === 0));
-  await assert.rejects(thread.normalize(Float32Array.from(raw), rows, dim), /SharedArrayBuffer/);
-  await assert.rejects(thread.normalize(shared, rows + 1, dim), /9900 values do not fill 301×33/);
+test('the index thread loads a set: reads the file, gathers the rows in order, normalises them (zero rows stay zero)', async () => {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'knn-load-'));
+  try {
+    const files = new EmbeddingFiles(dataDir);
+    const stored = 300;
+    const dim = 33;
+    const raw = randomMatrix(stored, dim, 12);
+    raw.fill(0, 7 * dim, 8 * dim);
+    await files.write('set.f32', raw);
+    const fileRows = Int32Array.of(299, 7, 0, 150, 42);
+    const unit = sharedFloat32(fileRows.length * dim);
+    await thread.loadUnitRows(files, 'set.f32', 1, dim, fileRows, unit);
+    const want = new Float32Array(unit.length);
+    fileRows.forEach((r, p) => want.set(raw.subarray(r * dim, (r + 1) * dim), p * dim));
+    assert.deepEqual(unit, normalizeRowsInPlace(want, fileRows.length, dim));
+    assert.ok(unit.subarray(dim, 2 * dim).every((v) => v === 0));
+    // The explorer's own messages arrive as they are.
+    await assert.rejects(thread.loadUnitRows(files, 'gone.f32', 1, dim, fileRows, unit), { name: 'ExplorerError', message: /^the embeddings file .*gone\.f32 is missing: compute the embeddings again$/ });
+    await assert.rejects(thread.loadUnitRows(files, 'set.f32', 4, dim, Int32Array.of(1, 300), sharedFloat32(2 * dim)), {
+      name: 'ExplorerError',
+      message: 'the embeddings file of set 4 is shorter than its index (row 300 of 300): compute the embeddings again',
+    });
+    await assert.rejects(thread.loadUnitRows(files, 'set.f32', 1, dim, fileRows, new Float32Array(unit.length)), /SharedArrayBuffer/);
+  } finally {
+    await fs.rm(dataDir, { recursive: true, force: true });
+  }
 });

@@ -68,7 +68,7 @@ export class ExplorerService {
   readonly #projections = new Map<number, Map<string, Promise<Projection>>>();
   /** k-NN graphs (GRAPH_K neighbours per image) by set id, for the loaded generation. */
   readonly #graphs = new Map<number, Promise<GraphJobResult>>();
-  /** Neighbour queries, PCA and loading's normalisation, off the main event loop (not on the busy training worker). */
+  /** Neighbour queries, PCA and loading sets, off the main event loop (not on the busy training worker). */
   readonly #indexThread = new IndexThread();
 
   constructor(options: ExplorerServiceOptions) {
@@ -172,7 +172,7 @@ export class ExplorerService {
     let loading = this.#loaded.get(setId);
     if (!loading) {
       const set = this.#set(setId);
-      loading = loadSet(this.catalogue, this.files, set, (data, rows, dim) => this.#indexThread.normalize(data, rows, dim));
+      loading = loadSet(this.catalogue, this.files, set, this.#indexThread);
       this.#loaded.set(setId, loading);
       loading.catch(() => this.#loaded.delete(setId));
     }

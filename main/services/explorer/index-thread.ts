@@ -1,15 +1,17 @@
-// The explorer's index thread: exact neighbour queries, the PCA map and the row
-// normalisation of a loaded set run here, on a worker thread of their own, so the main event loop (Electron's UI and
+// The explorer's index thread: exact neighbour queries, the PCA map and the loading
+// (read, gather, normalise) of an embedding set run here, on a worker thread of their own, so the main event loop (Electron's UI and
 // IPC, the web server) is never blocked by them (at 100k × 512 a query takes ≈ 30 ms,
-// PCA ≈ 1 s, normalising the rows ≈ 0.5 s). It is not the training worker: a query must not wait behind training steps.
+// PCA ≈ 1 s, loading ≈ 0.9 s of which 0.5 s would block). It is not the training worker: a query must not wait behind training steps.
 //
 // The matrix is not copied: the index's `unit` lives on a SharedArrayBuffer, which the
 // message shares with the thread (one N × D matrix in the process, however many
 // queries). The thread keeps no state, so if it dies the pending calls fail with the
 // reason and the next call starts a fresh one. Protocol: IndexTaskRequest in,
 // IndexTaskReply out, matched by id (see index-worker.ts).
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CosineIndex, ScoredRow } from './cosine-index.ts';
+import type { EmbeddingFiles } from './embedding-files.ts';
 import { ExplorerError } from './explorer-errors.ts';
 
 /** `unit`: [rows, dim] row-major unit rows on a SharedArrayBuffer. */
@@ -22,12 +24,26 @@ interface SharedRows {
 export type IndexTaskBody =
   | (SharedRows & { readonly op: 'topK'; readonly query: Float32Array; readonly k: number; readonly exclude: number })
   | (SharedRows & { readonly op: 'pca' })
-  | (SharedRows & { readonly op: 'normalize' });
+  | (SharedRows & {
+      readonly op: 'load';
+      /** EmbeddingFiles(dataDir) of the set's file. */
+      readonly dataDir: string;
+      readonly file: string;
+      readonly setId: number;
+      /** [rows]: the file row of each position. */
+      readonly fileRows: Int32Array;
+    });
 
 export type IndexTaskRequest = IndexTaskBody & { readonly id: number };
 
-/** `result`: the neighbours (topK), the [rows, 2] unscaled PCA coordinates (pca) or null (normalize: done in place). */
-export type IndexTaskReply = { readonly id: number; readonly result: ScoredRow[] | Float32Array | null } | { readonly id: number; readonly error: string };
+/**
+ * `result`: the neighbours (topK), the [rows, 2] unscaled PCA coordinates (pca) or null
+ * (load: written into `unit`). `explorer`: the error is an ExplorerError (its message is
+ * for the user as it is, e.g. a missing file).
+ */
+export type IndexTaskReply =
+  | { readonly id: number; readonly result: ScoredRow[] | Float32Array | null }
+  | { readonly id: number; readonly error: string; readonly explorer: boolean };
 
 const WORKER_URL = new URL('./index-worker.ts', import.meta.url);
 
@@ -54,11 +70,15 @@ export class IndexThread {
     return (await this.#run({ op: 'pca', ...shared(index) }, 'the PCA map')) as Float32Array;
   }
 
-  /** normalizeRowsInPlace on the thread: `data` ([rows, dim] on a SharedArrayBuffer) becomes unit rows. */
-  async normalize(data: Float32Array, rows: number, dim: number): Promise<void> {
-    if (!(data.buffer instanceof SharedArrayBuffer)) throw new Error('index thread: rows to normalise must live on a SharedArrayBuffer (sharedFloat32)');
-    if (data.length !== rows * dim) throw new Error(`index thread: ${data.length} values do not fill ${rows}×${dim}`);
-    await this.#run({ op: 'normalize', unit: data, rows, dim }, 'loading the embeddings');
+  /**
+   * On the thread: reads the set's `file`, gathers its rows `fileRows` into `unit`
+   * ([fileRows.length, dim] on a SharedArrayBuffer) and scales them to unit length.
+   */
+  async loadUnitRows(files: EmbeddingFiles, file: string, setId: number, dim: number, fileRows: Int32Array, unit: Float32Array): Promise<void> {
+    if (unit.length !== fileRows.length * dim) throw new Error(`index thread: ${unit.length} values do not fill ${fileRows.length}×${dim}`);
+    // EmbeddingFiles(dataDir) keeps its files in <dataDir>/embeddings.
+    const request = { op: 'load', ...shared({ unit, rows: fileRows.length, dim }), dataDir: path.dirname(files.dir), file, setId, fileRows } as const;
+    await this.#run(request, 'loading the embeddings');
   }
 
   /** Stops the current thread as a crash would (pending calls fail); the next call starts a new one. */
@@ -94,7 +114,7 @@ export class IndexThread {
       this.#pending.delete(reply.id);
       if (this.#pending.size === 0) worker.unref();
       if ('result' in reply) waiting.resolve(reply.result);
-      else waiting.reject(new ExplorerError(`${waiting.what} failed: ${reply.error}`));
+      else waiting.reject(new ExplorerError(reply.explorer ? reply.error : `${waiting.what} failed: ${reply.error}`));
     });
     const onDeath = (reason: string) => {
       if (this.#worker !== worker) return; // 'error' and then 'exit': once is enough
@@ -115,9 +135,9 @@ export class IndexThread {
   }
 }
 
-function shared(index: CosineIndex): SharedRows {
+function shared(index: SharedRows): SharedRows {
   if (!(index.unit.buffer instanceof SharedArrayBuffer)) {
-    throw new Error('index thread: the index must live on a SharedArrayBuffer (CosineIndex.build and loadSet put it there) so that the thread reads it without a copy');
+    throw new Error('index thread: the rows must live on a SharedArrayBuffer (CosineIndex.build, sharedFloat32 and loadSet put them there) so that the thread reads them without a copy');
   }
   return { unit: index.unit, rows: index.rows, dim: index.dim };
 }
