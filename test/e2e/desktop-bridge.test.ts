@@ -10,9 +10,10 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
-import { collectPageErrors, launchChromium, saveScreenshot } from '../helpers/browser.ts';
+import { saveScreenshot } from '../helpers/browser.ts';
 import { createTempDir, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
 import { PROJECT_ROOT, startServe, type ServeProcess } from '../helpers/serve.ts';
+import { closeStudio, openStudioPage } from '../helpers/studio-page.ts';
 
 async function bundleStandIn(): Promise<string> {
   const result = await build({
@@ -43,19 +44,15 @@ describe('desktop bridge in the renderer (browser)', () => {
     await writeLabelledFolder(picked, { classes: { a: 3 }, size: 32 });
     await writeLabelledFolder(dropped, { classes: { b: 4 }, size: 32, seedOffset: 50 });
     serve = await startServe({ dataDir: path.join(temp.path, 'data') });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    // Invalid input (400) and a missing folder (422) are provoked on purpose; Chromium logs them.
-    pageErrors = collectPageErrors(page, [/status of 400/, /status of 422/]);
-    await page.addInitScript({ content: await bundleStandIn() });
-    await page.goto(serve.url);
+    ({ browser, page, pageErrors } = await openStudioPage(serve, {
+      viewport: { width: 1280, height: 800 },
+      // Invalid input (400) and a missing folder (422) are provoked on purpose; Chromium logs them.
+      expectedErrors: [/status of 400/, /status of 422/],
+      initScript: await bundleStandIn(),
+    }));
   });
 
-  after(async () => {
-    await browser?.close();
-    if (serve) assert.equal(await serve.stop(), 0);
-    await temp?.remove();
-  });
+  after(() => closeStudio({ browser, serve, temp }));
 
   test('the desktop controls are offered', async () => {
     await page.getByRole('heading', { name: 'Your library is empty' }).waitFor();

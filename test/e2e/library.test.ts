@@ -8,9 +8,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { collectPageErrors, launchChromium, saveScreenshot } from '../helpers/browser.ts';
+import { saveScreenshot } from '../helpers/browser.ts';
 import { createTempDir, writeBadInputs, writeImage, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
 import { startServe, type ServeProcess } from '../helpers/serve.ts';
+import { closeStudio, openStudioPage } from '../helpers/studio-page.ts';
 
 /** Number of images in the grid that have really loaded (decoded, non-zero width). */
 function loadedThumbnails(page: Page): Promise<number> {
@@ -46,18 +47,11 @@ describe('library screen (browser)', () => {
     await writeBadInputs(photos, path.join(temp.path, 'outside'));
     dataDir = path.join(temp.path, 'data');
     serve = await startServe({ dataDir });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     // Adding a missing folder is answered 422 on purpose, which Chromium logs.
-    pageErrors = collectPageErrors(page, [/status of 422/]);
-    await page.goto(serve.url);
+    ({ browser, page, pageErrors } = await openStudioPage(serve, { viewport: { width: 1280, height: 800 }, expectedErrors: [/status of 422/] }));
   });
 
-  after(async () => {
-    await browser?.close();
-    if (serve) assert.equal(await serve.stop(), 0, 'the server stops cleanly');
-    await temp?.remove();
-  });
+  after(() => closeStudio({ browser, serve, temp }));
 
   test('an empty library offers the sample images', async () => {
     await page.getByRole('heading', { name: 'Your library is empty' }).waitFor();

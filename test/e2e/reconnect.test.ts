@@ -8,13 +8,12 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startWebServer, type WebServer } from '../../main/api/web-server.ts';
+import type { WebServer } from '../../main/api/web-server.ts';
 import { createStudio, type Studio } from '../../main/services/studio.ts';
-import { collectPageErrors, launchChromium, saveScreenshot } from '../helpers/browser.ts';
+import { saveScreenshot } from '../helpers/browser.ts';
 import { createTempDir, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
-import { PROJECT_ROOT } from '../helpers/serve.ts';
-
-const RENDERER_DIR = path.join(PROJECT_ROOT, 'dist', 'renderer');
+import { openStudioPage } from '../helpers/studio-page.ts';
+import { BUILT_RENDERER_DIR, serveStudio } from '../helpers/web-studio.ts';
 
 describe('web mode after a reconnection (browser)', () => {
   let temp: TempDir;
@@ -24,28 +23,18 @@ describe('web mode after a reconnection (browser)', () => {
   let page: Page;
   let pageErrors: string[];
 
-  const serve = (port: number, token?: string) =>
-    startWebServer({
-      api: studio.api,
-      events: studio.events,
-      thumbnailFile: (id, rel) => studio.thumbnails.thumbnailFile(id, rel),
-      rendererDir: RENDERER_DIR,
-      port,
-      ...(token ? { token } : {}),
-    });
-
   before(async () => {
     temp = await createTempDir('simclr-e2e-reconnect-');
     await writeLabelledFolder(path.join(temp.path, 'first folder'), { classes: { a: 2 }, size: 32 });
     await writeLabelledFolder(path.join(temp.path, 'second folder'), { classes: { b: 2 }, size: 32 });
     studio = await createStudio({ dataDir: path.join(temp.path, 'data'), transport: 'web', thumbnailsAfterScan: false, imageWorker: false });
     await studio.api.addDataset({ path: path.join(temp.path, 'first folder') });
-    server = await serve(0);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    // While the server is down, Chromium logs the socket's failed reconnection attempts.
-    pageErrors = collectPageErrors(page, [/WebSocket connection to .* failed/, /ERR_CONNECTION_REFUSED/]);
-    await page.goto(server.url);
+    server = await serveStudio(studio, BUILT_RENDERER_DIR);
+    ({ browser, page, pageErrors } = await openStudioPage(server, {
+      viewport: { width: 1280, height: 800 },
+      // While the server is down, Chromium logs the socket's failed reconnection attempts.
+      expectedErrors: [/WebSocket connection to .* failed/, /ERR_CONNECTION_REFUSED/],
+    }));
   });
 
   after(async () => {
@@ -72,7 +61,7 @@ describe('web mode after a reconnection (browser)', () => {
     await studio.api.createExperiment({ datasetId: added.datasetId, name: 'made while away', config: {} });
     assert.equal(await folders.getByRole('button', { name: /second folder/ }).count(), 0, 'the page has not seen the new folder yet');
 
-    server = await serve(port, token);
+    server = await serveStudio(studio, BUILT_RENDERER_DIR, { port, token });
     await list.getByText('made while away').waitFor();
     await page.getByRole('button', { name: 'Library', exact: true }).click();
     await folders.getByRole('button', { name: /second folder/ }).waitFor();

@@ -7,9 +7,10 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { createWebClient } from '../../renderer/lib/web-client.ts';
-import { collectPageErrors, launchChromium, saveScreenshot } from '../helpers/browser.ts';
+import { saveScreenshot } from '../helpers/browser.ts';
 import { createTempDir, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
 import { startServe, type ServeProcess } from '../helpers/serve.ts';
+import { closeStudio, openStudioPage } from '../helpers/studio-page.ts';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -51,18 +52,10 @@ describe('an interrupted run resumes from the app (browser)', () => {
     serve.child.kill('SIGKILL');
     await serve.stop();
     serve = await startServe({ dataDir });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(Number(process.env.E2E_TIMEOUT ?? 120_000));
-    pageErrors = collectPageErrors(page);
-    await page.goto(serve.url);
+    ({ browser, page, pageErrors } = await openStudioPage(serve, { viewport: { width: 1280, height: 900 }, timeoutMs: Number(process.env.E2E_TIMEOUT ?? 120_000) }));
   });
 
-  after(async () => {
-    await browser?.close();
-    if (serve) await serve.stop();
-    await temp?.remove();
-  });
+  after(() => closeStudio({ browser, serve, temp }));
 
   test('after a crash the run is interrupted, keeps its curves and resumes from its last checkpoint', async () => {
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Experiments' }).click();

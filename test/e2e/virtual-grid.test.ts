@@ -6,9 +6,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { collectPageErrors, launchChromium, saveScreenshot } from '../helpers/browser.ts';
+import { saveScreenshot } from '../helpers/browser.ts';
 import { createTempDir, encodeImage, type TempDir } from '../helpers/image-fixtures.ts';
 import { startServe, type ServeProcess } from '../helpers/serve.ts';
+import { closeStudio, openStudioPage } from '../helpers/studio-page.ts';
 
 const IMAGE_COUNT = 3000;
 const FOLDERS = 10;
@@ -64,10 +65,7 @@ describe('virtualised thumbnail grid (browser)', () => {
     temp = await createTempDir('simclr-e2e-grid-');
     folder = await writeLargeFolder(temp.path);
     serve = await startServe({ dataDir: path.join(temp.path, 'data') });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    pageErrors = collectPageErrors(page);
-    await page.goto(serve.url);
+    ({ browser, page, pageErrors } = await openStudioPage(serve, { viewport: { width: 1280, height: 800 } }));
     // Record every state of any progress bar, however briefly it is shown.
     await page.evaluate(() => {
       const seen: string[] = [];
@@ -91,11 +89,7 @@ describe('virtualised thumbnail grid (browser)', () => {
     await page.waitForSelector('[data-testid="image-grid"] [role="listitem"]');
   });
 
-  after(async () => {
-    await browser?.close();
-    if (serve) assert.equal(await serve.stop(), 0);
-    await temp?.remove();
-  });
+  after(() => closeStudio({ browser, serve, temp }));
 
   test('a progress bar followed the scan', async () => {
     const texts = await page.evaluate(() => (window as unknown as { progressTexts: string[] }).progressTexts);

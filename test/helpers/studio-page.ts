@@ -15,19 +15,28 @@ export interface StudioPage {
 
 export interface StudioPageOptions {
   readonly viewport: { width: number; height: number };
-  /** Default wait of every locator: generous, because it is a guard, never a timed assertion. */
-  readonly timeoutMs: number;
+  /**
+   * Default wait of every locator: generous, because it is a guard, never a timed
+   * assertion. Without it, Playwright's own default (30 s).
+   */
+  readonly timeoutMs?: number;
   /** Console errors the test causes on purpose (e.g. a 4xx it asks for). */
   readonly expectedErrors?: readonly RegExp[];
+  /** A script the page runs before its own (e.g. a stand-in for Electron's preload). */
+  readonly initScript?: string;
 }
 
-/** Launches Chromium, opens one page at the server's tokened URL and collects its errors. */
-export async function openStudioPage(serve: ServeProcess, options: StudioPageOptions): Promise<StudioPage> {
+/**
+ * Launches Chromium, opens one page at the server's tokened URL and collects its errors.
+ * The server is a `simclr-studio serve` subprocess or a web server started in the test.
+ */
+export async function openStudioPage(serve: { readonly url: string }, options: StudioPageOptions): Promise<StudioPage> {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: options.viewport });
-    page.setDefaultTimeout(options.timeoutMs);
+    if (options.timeoutMs !== undefined) page.setDefaultTimeout(options.timeoutMs);
     const pageErrors = collectPageErrors(page, options.expectedErrors);
+    if (options.initScript !== undefined) await page.addInitScript({ content: options.initScript });
     await page.goto(serve.url);
     return { browser, page, pageErrors };
   } catch (error) {
