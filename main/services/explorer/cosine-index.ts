@@ -8,14 +8,14 @@
 // the float32 rounding bound; otherwise (ties or near-ties at the k-th place, small
 // sets, no native module) it scans all rows in JS. Either way the answer is the one
 // the JS scan gives, to the bit.
-// Measured (bench/explorer-knn.ts, k = 12, median of single queries, shared 2-core
-// machine at load average 1.8–2.1): 100k × 512: usearch-filtered 30 ms on the calling
-// thread, 31 ms through the index thread, vs 65 ms for the JS scan alone (80 ms on a
-// quieter run; the same scan split over 2 threads: 44 ms wall / 84 ms CPU; a tf-wasm
-// matMul on a resident tensor: 67 ms); 100k × 128: 9 ms vs 20 ms; 10k × 512: 4–6 ms vs
-// 8 ms. The explorer runs queries, PCA and the normalisation at load on its own thread
-// (index-thread.ts), sharing `unit` through a SharedArrayBuffer, so the main event loop
-// is blocked ≤ 5 ms by them (the JS scan in main: up to 161 ms; PCA in main: 1.3 s).
+// Measured (bench/explorer-knn.ts, k = 12, medians of single queries over 5 runs on
+// the shared 2-core machine at load average 1.8–4.3): 100k × 512: usearch-filtered
+// 28–42 ms on the calling thread, 26–34 ms through the index thread, vs 59–82 ms for the
+// JS scan alone (the same scan split over 2 threads: 39–127 ms wall, 66–86 ms CPU; a
+// tf-wasm matMul on a resident tensor: 57–71 ms); 100k × 128: 9–13 ms vs 13–29 ms;
+// 10k × 512: 4–6 ms vs 5–9 ms. The explorer runs queries, PCA and loading on its own
+// thread (index-thread.ts), sharing `unit` through a SharedArrayBuffer, so they block
+// the main event loop ≤ 13 ms (the JS scan in main: up to 215 ms; PCA: 1.0–1.3 s).
 // The CLI calls the index directly.
 //
 // Memory: N·D float32 (200 MB for 100k × 512) on a SharedArrayBuffer, shared by main,

@@ -1,7 +1,10 @@
-// The explorer's index thread: exact neighbour queries, the PCA map and the loading
-// (read, gather, normalise) of an embedding set run here, on a worker thread of their own, so the main event loop (Electron's UI and
-// IPC, the web server) is never blocked by them (at 100k × 512 a query takes ≈ 30 ms,
-// PCA ≈ 1 s, loading ≈ 0.9 s of which 0.5 s would block). It is not the training worker: a query must not wait behind training steps.
+// The explorer's index thread: exact neighbour queries, the PCA map and loading an
+// embedding set (read the file, gather the fresh rows, normalise) run here, on a worker
+// thread of their own, so the main event loop (Electron's UI and IPC, the web server)
+// is not blocked by them: at 100k × 512 a query takes ≈ 30 ms, PCA ≈ 1 s, loading ≈ 1 s
+// of which ≈ 0.65 s blocked main when it ran there (bench/explorer-knn.ts). It is not
+// the training worker: a query must not wait behind training steps. It has one event
+// loop: a query sent during a PCA waits for it (once per set and method).
 //
 // The matrix is not copied: the index's `unit` lives on a SharedArrayBuffer, which the
 // message shares with the thread (one N × D matrix in the process, however many
@@ -14,7 +17,7 @@ import type { CosineIndex, ScoredRow } from './cosine-index.ts';
 import type { EmbeddingFiles } from './embedding-files.ts';
 import { ExplorerError } from './explorer-errors.ts';
 
-/** `unit`: [rows, dim] row-major unit rows on a SharedArrayBuffer. */
+/** `unit`: [rows, dim] row-major on a SharedArrayBuffer (unit rows, except what 'load' fills). */
 interface SharedRows {
   readonly unit: Float32Array;
   readonly rows: number;
