@@ -1,7 +1,7 @@
 // The explorer's index thread (see index-thread.ts): answers IndexTaskRequests on the
 // rows main shares with it (a SharedArrayBuffer: written only by 'load', before main
-// builds the index on them; read only otherwise). No state is
-// kept between requests; one request at a time, in arrival order.
+// builds the index on them; read only otherwise). No state is kept between requests.
+// They run in arrival order; while a load waits for its file, later ones may run.
 import { parentPort } from 'node:worker_threads';
 import { errorMessage } from '../../error-message.ts';
 import { pca2d } from '../../../worker/projection/pca.ts';
