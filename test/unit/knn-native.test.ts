@@ -203,3 +203,21 @@ test('the index thread loads a set: reads the file, gathers the rows in order, n
     await fs.rm(dataDir, { recursive: true, force: true });
   }
 });
+
+test('a row with NaN or an infinity becomes a zero row: similarity 0, the same answer on both paths', () => {
+  const rows = 1000;
+  const dim = 32;
+  const data = randomMatrix(rows, dim, 31);
+  data[5 * dim + 3] = Number.NaN;
+  data[9 * dim] = Number.POSITIVE_INFINITY;
+  const index = CosineIndex.build(data, rows, dim);
+  assert.ok(index.rowVector(5).every((v) => v === 0) && index.rowVector(9).every((v) => v === 0));
+  const q = index.rowVector(100);
+  assert.deepEqual(index.neighboursOfRow(100, 12), fullScan(index, q, 12, 100));
+  // From the far side: the query's least similar rows are negative, the zero rows (0) rank above them.
+  const opposite = q.map((v) => -v);
+  const top = index.topK(opposite, rows - 1);
+  assert.ok(top.every((s) => !Number.isNaN(s.similarity)));
+  assert.deepEqual(top.find((s) => s.row === 5), { row: 5, similarity: 0 });
+  assert.deepEqual(index.neighboursOfRow(5, 3), [0, 1, 2].map((row) => ({ row, similarity: 0 })));
+});
