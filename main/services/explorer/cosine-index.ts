@@ -8,8 +8,8 @@
 // the float32 rounding bound; otherwise (ties or near-ties at the k-th place, small
 // sets, no native module) it scans all rows in JS. Either way the answer is the one
 // the JS scan gives, to the bit.
-// Measured (bench/explorer-knn.ts, k = 12, medians of single queries over 5 runs on
-// the shared 2-core machine at load average 1.8–4.3): 100k × 512: usearch-filtered
+// Measured (bench/explorer-knn.ts, k = 12, medians of single queries over 6 runs on
+// the shared 2-core machine at load average 0.0–4.3): 100k × 512: usearch-filtered
 // 28–42 ms on the calling thread, 26–34 ms through the index thread, vs 59–82 ms for the
 // JS scan alone (the same scan split over 2 threads: 39–127 ms wall, 66–86 ms CPU; a
 // tf-wasm matMul on a resident tensor: 57–71 ms); 100k × 128: 9–13 ms vs 13–29 ms;
