@@ -110,4 +110,30 @@ describe('image tasks in the worker thread', () => {
     }
     await assert.rejects(worker.inspect(good, 'w-good.jpg', 1, { size: 1, mtimeMs: 1 }), /closed/);
   });
+
+  test('read small files synchronously there, and still notice files that grew, shrank or vanished since listing', async () => {
+    const grown = await writeImage(path.join(tmp.path, 'w-grown.png'));
+    const shrunk = await writeImage(path.join(tmp.path, 'w-shrunk.png'));
+    const gone = await writeImage(path.join(tmp.path, 'w-gone.png'));
+    const listed = { grown: await stat(grown), shrunk: await stat(shrunk), gone: await stat(gone) };
+    await writeFile(grown, Buffer.concat([await readFile(grown), Buffer.alloc(10)]));
+    await writeFile(shrunk, (await readFile(shrunk)).subarray(0, listed.shrunk.size - 10));
+    await rm(gone);
+    const worker = new WorkerImageTasks();
+    try {
+      const [g, s, v] = await worker.inspectMany(
+        [
+          { absPath: grown, rel: 'w-grown.png', listed: listed.grown },
+          { absPath: shrunk, rel: 'w-shrunk.png', listed: listed.shrunk },
+          { absPath: gone, rel: 'w-gone.png', listed: listed.gone },
+        ],
+        LIMIT.maxPixels,
+      );
+      assert.match(g?.kind === 'skipped' ? g.reason : '', /'w-grown\.png' was changing while it was being read/);
+      assert.match(s?.kind === 'skipped' ? s.reason : '', /'w-shrunk\.png' was changing while it was being read/);
+      assert.deepEqual(v, { kind: 'gone' });
+    } finally {
+      await worker.close();
+    }
+  });
 });
