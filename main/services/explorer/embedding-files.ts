@@ -8,6 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../../../worker/files.ts';
 import { ExplorerError } from './explorer-errors.ts';
+import { errorMessage } from '../../error-message.ts';
 
 const littleEndianHost = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
@@ -37,7 +38,7 @@ export class EmbeddingFiles {
       bytes = await fs.readFile(file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new ExplorerError(code === 'ENOENT' ? `the embeddings file ${file} is missing: compute the embeddings again` : `cannot read the embeddings file ${file}: ${(error as Error).message}`);
+      throw new ExplorerError(code === 'ENOENT' ? `the embeddings file ${file} is missing: compute the embeddings again` : `cannot read the embeddings file ${file}: ${errorMessage(error)}`);
     }
     if (dim < 1 || bytes.byteLength % (4 * dim) !== 0) {
       throw new ExplorerError(`the embeddings file ${file} is damaged (${bytes.byteLength} bytes is not a whole number of ${dim}-value rows): compute the embeddings again`);

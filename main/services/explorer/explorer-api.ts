@@ -11,6 +11,7 @@ import { prepareEmptyFolder } from './export-targets.ts';
 import { evaluateLabels } from './label-accuracy.ts';
 import { GRAPH_K } from './neighbour-graph.ts';
 import { type ExplorerRuns, resolveEncoder } from './run-encoder.ts';
+import { errorMessage } from '../../error-message.ts';
 
 export interface ExplorerApiDeps {
   readonly service: ExplorerService;
@@ -75,7 +76,7 @@ export function createExplorerApi({ service, runs, exportEncoder }: ExplorerApiD
       } catch (error) {
         // Leave no half-written model behind in the folder we created or emptied-checked.
         for (const name of await fs.readdir(dir).catch(() => [])) await fs.rm(path.join(dir, name), { force: true });
-        throw error instanceof ExplorerError ? error : new ExplorerError(`exporting the encoder of run ${runId} failed: ${(error as Error).message}`);
+        throw error instanceof ExplorerError ? error : new ExplorerError(`exporting the encoder of run ${runId} failed: ${errorMessage(error)}`);
       }
       return { files: (await fs.readdir(dir)).sort().map((name) => path.join(dir, name)) };
     },

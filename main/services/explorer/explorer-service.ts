@@ -31,6 +31,7 @@ import { embedQueryFile } from './query-file.ts';
 import { type ProjectRunner, projectSet } from './set-projection.ts';
 import { findDuplicateRows, findOutlierRows, GRAPH_K } from './neighbour-graph.ts';
 import { type ExplorerRuns, resolveEncoder } from './run-encoder.ts';
+import { errorMessage } from '../../error-message.ts';
 
 /** Embedding progress events at most this often (first, last and phase changes always go). */
 const PROGRESS_INTERVAL_MS = 200;
@@ -142,7 +143,7 @@ export class ExplorerService {
         );
       } catch (error) {
         const cancelled = controller.signal.aborted || isCancellation(error);
-        const message = cancelled ? `computing the embeddings of run ${runId} was cancelled` : `computing the embeddings of run ${runId} failed: ${(error as Error).message}`;
+        const message = cancelled ? `computing the embeddings of run ${runId} was cancelled` : `computing the embeddings of run ${runId} failed: ${errorMessage(error)}`;
         // The previous generation (if any) is intact and stays usable ('ready', with the
         // message in `error`); a set that never had one says what happened.
         this.catalogue.setStatus(set.id, set.file ? 'ready' : cancelled ? 'cancelled' : 'failed', message);

@@ -9,6 +9,7 @@ import { knnPredict } from '../../../worker/eval/knn.ts';
 import { trainLabels } from '../../../worker/eval/labels.ts';
 import { matrix } from '../../../worker/eval/matrix.ts';
 import type { LoadedSet } from './loaded-set.ts';
+import { errorMessage } from '../../error-message.ts';
 
 // Test rows per knnPredict call: ~32 × N/2 × D multiply-adds (≈ 20 ms at 10k × 128) between yields.
 const BLOCK = 32;
@@ -19,7 +20,7 @@ export async function evaluateLabels(loaded: LoadedSet, k: number): Promise<Labe
   try {
     labelled = trainLabels(items);
   } catch (error) {
-    return { available: false, reason: `the sub-folders do not look like labels: ${(error as Error).message}` };
+    return { available: false, reason: `the sub-folders do not look like labels: ${errorMessage(error)}` };
   }
   const { labels, classes } = labelled;
   if (items.length < 4) return { available: false, reason: `too few images (${items.length}) to measure accuracy: at least 4 are needed` };

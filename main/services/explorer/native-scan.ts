@@ -9,6 +9,7 @@
 // cannot be loaded on this platform the explorer keeps working on the JS scan: slower,
 // same results; the reason is printed once.
 import { createRequire } from 'node:module';
+import { errorMessage } from '../../error-message.ts';
 
 interface Usearch {
   exactSearch(dataset: Float32Array, queries: Float32Array, dimensions: number, count: number, metric: 'ip', threads: number): { keys: BigUint64Array; distances: Float32Array };
@@ -29,7 +30,7 @@ function usearch(): Usearch | null {
     loaded = createRequire(import.meta.url)('usearch') as Usearch;
   } catch (error) {
     loaded = null;
-    console.error(`explorer: the usearch native module could not be loaded (${(error as Error).message}); neighbour queries use the slower JS scan`);
+    console.error(`explorer: the usearch native module could not be loaded (${errorMessage(error)}); neighbour queries use the slower JS scan`);
   }
   return loaded;
 }
