@@ -79,7 +79,11 @@ export class ExplorerState {
   connect(): () => void {
     const offEmbedding = this.#studio.onEmbeddingProgress((progress) => {
       // Only the trained set's job shows a progress bar; the random set's has its own note.
-      if (progress.runId === this.runId && this.computing !== null) this.computing = progress;
+      // The end of a job (done, cancelled, failed) is what computeEmbeddings resolves or
+      // rejects with: a late end event of a cancelled job must not take over the bar of
+      // the computation started again after it.
+      const ended = progress.phase === 'done' || progress.phase === 'cancelled' || progress.phase === 'failed';
+      if (progress.runId === this.runId && this.computing !== null && !ended) this.computing = progress;
     });
     const offProjection = this.#studio.onProjectionProgress((progress) => {
       if (progress.setId === this.set?.id && progress.method === 'umap') this.umapProgress = progress;
