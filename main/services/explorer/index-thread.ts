@@ -12,9 +12,9 @@
 // reason and the next call starts a fresh one. Protocol: IndexTaskRequest in,
 // IndexTaskReply out, matched by id (see index-worker.ts).
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { CosineIndex, ScoredRow } from './cosine-index.ts';
 import type { EmbeddingFiles } from './embedding-files.ts';
+import { WorkerClient } from '../worker-client.ts';
 import { ExplorerError } from './explorer-errors.ts';
 
 /** `unit`: [rows, dim] row-major on a SharedArrayBuffer (unit rows, except what 'load' fills). */
@@ -50,17 +50,27 @@ export type IndexTaskReply =
 
 const WORKER_URL = new URL('./index-worker.ts', import.meta.url);
 
-type Pending = { resolve: (value: ScoredRow[] | Float32Array | null) => void; reject: (error: Error) => void; what: string };
+type IndexResult = ScoredRow[] | Float32Array | null;
 
 export class IndexThread {
-  #worker: Worker | undefined;
-  #nextId = 1;
-  readonly #pending = new Map<number, Pending>();
-  #closed = false;
+  /** Each call's context is what it does, for the messages ("a neighbour query", "the PCA map"). */
+  readonly #thread = new WorkerClient<IndexTaskBody, IndexTaskReply, IndexResult, string>({
+    url: WORKER_URL,
+    settle: (reply, what) => {
+      if ('result' in reply) return reply.result;
+      throw new ExplorerError(reply.explorer ? reply.error : `${what} failed: ${reply.error}`);
+    },
+    died: (death, what) => {
+      const reason = 'error' in death ? death.error.message : `exit code ${death.exitCode}`;
+      return new ExplorerError(`the explorer's index thread stopped during ${what} (${reason}): ask again`);
+    },
+    closing: () => new ExplorerError('the explorer is closing'),
+    closed: () => new ExplorerError('the explorer is closed'),
+  });
 
   /** As CosineIndex.topK (same rows, same order, same similarities), on the thread. */
   async topK(index: CosineIndex, query: Float32Array, k: number, exclude = -1): Promise<ScoredRow[]> {
-    return (await this.#run({ op: 'topK', ...shared(index), query: Float32Array.from(query), k, exclude }, 'a neighbour query')) as ScoredRow[];
+    return (await this.#thread.call({ op: 'topK', ...shared(index), query: Float32Array.from(query), k, exclude }, 'a neighbour query')) as ScoredRow[];
   }
 
   /** As CosineIndex.neighboursOfRow, on the thread. */
@@ -70,7 +80,7 @@ export class IndexThread {
 
   /** pca2d of the index's unit rows ([rows, 2], not yet scaled), on the thread. */
   async pca(index: CosineIndex): Promise<Float32Array> {
-    return (await this.#run({ op: 'pca', ...shared(index) }, 'the PCA map')) as Float32Array;
+    return (await this.#thread.call({ op: 'pca', ...shared(index) }, 'the PCA map')) as Float32Array;
   }
 
   /**
@@ -81,60 +91,17 @@ export class IndexThread {
     if (unit.length !== fileRows.length * dim) throw new Error(`index thread: ${unit.length} values do not fill ${fileRows.length}×${dim}`);
     // EmbeddingFiles(dataDir) keeps its files in <dataDir>/embeddings.
     const request = { op: 'load', ...shared({ unit, rows: fileRows.length, dim }), dataDir: path.dirname(files.dir), file, setId, fileRows } as const;
-    await this.#run(request, 'loading the embeddings');
+    await this.#thread.call(request, 'loading the embeddings');
   }
 
   /** Stops the current thread as a crash would (pending calls fail); the next call starts a new one. */
-  async terminate(): Promise<void> {
-    await this.#worker?.terminate(); // its 'exit' handler lets it go and fails the pending calls
+  terminate(): Promise<void> {
+    return this.#thread.terminate();
   }
 
   /** Stops the thread for good: pending and later calls fail. */
-  async close(): Promise<void> {
-    this.#closed = true;
-    this.#failPending(new ExplorerError('the explorer is closing'), '');
-    await this.terminate();
-  }
-
-  #run(body: IndexTaskBody, what: string): Promise<ScoredRow[] | Float32Array | null> {
-    if (this.#closed) return Promise.reject(new ExplorerError('the explorer is closed'));
-    const worker = this.#ensureWorker();
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject, what });
-      if (this.#pending.size === 1) worker.ref();
-      worker.postMessage({ ...body, id } satisfies IndexTaskRequest);
-    });
-  }
-
-  #ensureWorker(): Worker {
-    if (this.#worker) return this.#worker;
-    const worker = new Worker(WORKER_URL);
-    worker.unref(); // idle, it does not keep the process alive; #run refs it while calls are pending
-    worker.on('message', (reply: IndexTaskReply) => {
-      const waiting = this.#pending.get(reply.id);
-      if (!waiting) return;
-      this.#pending.delete(reply.id);
-      if (this.#pending.size === 0) worker.unref();
-      if ('result' in reply) waiting.resolve(reply.result);
-      else waiting.reject(new ExplorerError(reply.explorer ? reply.error : `${waiting.what} failed: ${reply.error}`));
-    });
-    const onDeath = (reason: string) => {
-      if (this.#worker !== worker) return; // 'error' and then 'exit': once is enough
-      this.#worker = undefined;
-      this.#failPending(null, reason);
-    };
-    worker.on('error', (error) => onDeath(error.message));
-    worker.on('exit', (code) => onDeath(`exit code ${code}`));
-    this.#worker = worker;
-    return worker;
-  }
-
-  /** Rejects every pending call: with `error`, or saying that the thread stopped and why. */
-  #failPending(error: Error | null, reason: string): void {
-    const waiting = [...this.#pending.values()];
-    this.#pending.clear();
-    for (const w of waiting) w.reject(error ?? new ExplorerError(`the explorer's index thread stopped during ${w.what} (${reason}): ask again`));
+  close(): Promise<void> {
+    return this.#thread.close();
   }
 }
 

@@ -1,8 +1,8 @@
 // The image work of the library (inspecting files, rendering thumbnails), run in one
 // worker thread by default so the main event loop stays free for the UI and IPC; or
 // in-process (tests, or when a worker cannot start, e.g. a bundle without the file).
-import { Worker } from 'node:worker_threads';
 import { renderThumbnail, type ThumbnailJob } from '../thumbnails/render-thumbnail.ts';
+import { WorkerClient } from '../worker-client.ts';
 import { inspectFile, type Inspection } from './inspect-file.ts';
 
 /** Inspects `files` concurrently (their I/O and decoding overlap on the thread pool). */
@@ -54,7 +54,7 @@ export function createInProcessImageTasks(): ImageTasks {
 
 const WORKER_URL = new URL('./image-worker.ts', import.meta.url);
 
-type Pending = { resolve: (value: Inspection[] | null) => void; reject: (error: Error) => void };
+type TaskResult = Inspection[] | null;
 
 /**
  * One worker thread, started on first use. It keeps the process alive only while tasks
@@ -62,11 +62,17 @@ type Pending = { resolve: (value: Inspection[] | null) => void; reject: (error: 
  * new one; if it cannot be started at all, tasks run in-process from then on.
  */
 export class WorkerImageTasks implements ImageTasks {
-  private worker: Worker | undefined;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly thread = new WorkerClient<TaskBody, ImageTaskReply, TaskResult>({
+    url: WORKER_URL,
+    settle: (reply) => {
+      if ('result' in reply) return reply.result;
+      throw new Error(reply.error);
+    },
+    died: (death) => ('error' in death ? death.error : new Error(`the image worker thread stopped (exit code ${death.exitCode})`)),
+    closing: () => new Error('the library is closing'),
+    closed: () => new Error('the library is closed'),
+  });
   private fallback: ImageTasks | undefined;
-  private closed = false;
 
   async inspect(absPath: string, rel: string, maxPixels: number, listed: ListedStat): Promise<Inspection> {
     const [result] = await this.inspectMany([{ absPath, rel, listed }], maxPixels);
@@ -84,57 +90,19 @@ export class WorkerImageTasks implements ImageTasks {
     await this.run({ op: 'thumbnail', job }, (f) => f.thumbnail(job).then(() => null));
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    const worker = this.worker;
-    this.worker = undefined;
-    this.failPending(new Error('the library is closing'));
-    if (worker) await worker.terminate();
+  close(): Promise<void> {
+    return this.thread.close();
   }
 
-  private run(body: TaskBody, inProcess: (f: ImageTasks) => Promise<Inspection[] | null>): Promise<Inspection[] | null> {
-    if (this.closed) return Promise.reject(new Error('the library is closed'));
-    const worker = this.fallback ? undefined : this.ensureWorker();
-    if (!worker) return inProcess(this.fallback!);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      if (this.pending.size === 1) worker.ref();
-      worker.postMessage({ ...body, id } satisfies ImageTaskRequest);
-    });
-  }
-
-  private ensureWorker(): Worker | undefined {
-    if (this.worker) return this.worker;
-    let worker: Worker;
+  private run(body: TaskBody, inProcess: (f: ImageTasks) => Promise<TaskResult>): Promise<TaskResult> {
+    // Closed wins over the fallback: thread.call rejects with 'the library is closed'.
+    if (this.fallback && !this.thread.closed) return inProcess(this.fallback);
     try {
-      worker = new Worker(WORKER_URL);
+      return this.thread.call(body, undefined);
     } catch {
+      // `new Worker` threw (e.g. a bundle without the worker's file): in-process from now on.
       this.fallback = createInProcessImageTasks();
-      return undefined;
+      return inProcess(this.fallback);
     }
-    worker.unref();
-    worker.on('message', (reply: ImageTaskReply) => {
-      const waiting = this.pending.get(reply.id);
-      if (!waiting) return;
-      this.pending.delete(reply.id);
-      if (this.pending.size === 0) worker.unref();
-      if ('result' in reply) waiting.resolve(reply.result);
-      else waiting.reject(new Error(reply.error));
-    });
-    const onDeath = (error: Error) => {
-      if (this.worker === worker) this.worker = undefined;
-      this.failPending(error);
-    };
-    worker.on('error', onDeath);
-    worker.on('exit', (code) => onDeath(new Error(`the image worker thread stopped (exit code ${code})`)));
-    this.worker = worker;
-    return worker;
-  }
-
-  private failPending(error: Error): void {
-    const waiting = [...this.pending.values()];
-    this.pending.clear();
-    for (const w of waiting) w.reject(error);
   }
 }
