@@ -4,9 +4,10 @@
 // Pause/resume/cancel arrive as control messages and are honoured between steps by the
 // handler (TrainController). A handler's exception fails that job only; the loop lives on.
 import { parentPort, workerData } from 'node:worker_threads';
+import { errorNameAndMessage } from '../main/error-message.ts';
 import { type BackendChoice, selectBackend } from './backend.ts';
 import { type JobContext, jobHandlers, type JobHandler } from './jobs/registry.ts';
-import type { JobKind, JobRequest, MainToWorker, SerializedWorkerError, WorkerStartData, WorkerToMain } from './protocol.ts';
+import type { JobKind, JobRequest, MainToWorker, WorkerStartData, WorkerToMain } from './protocol.ts';
 import { TrainController } from './simclr/trainer-control.ts';
 
 const port = parentPort;
@@ -14,11 +15,6 @@ if (!port) throw new Error('worker/index.ts must run in a worker thread');
 
 function post(message: WorkerToMain, transfer: Transferable[] = []): void {
   port!.postMessage(message, transfer as never);
-}
-
-function serialize(error: unknown): SerializedWorkerError {
-  if (error instanceof Error) return { name: error.name, message: error.message };
-  return { name: 'Error', message: String(error) };
 }
 
 /**
@@ -69,7 +65,7 @@ async function runJob(backend: BackendChoice, jobId: string, kind: JobKind, requ
     const result = await handler(request as never, context);
     post({ type: 'done', jobId, result }, transferablesOf(result));
   } catch (error) {
-    post({ type: 'failed', jobId, error: serialize(error) });
+    post({ type: 'failed', jobId, error: errorNameAndMessage(error) });
   } finally {
     controllers.delete(jobId);
   }
@@ -117,7 +113,7 @@ async function main(): Promise<void> {
   try {
     backend = await backendReady;
   } catch (error) {
-    post({ type: 'fatal', error: serialize(error) });
+    post({ type: 'fatal', error: errorNameAndMessage(error) });
     port!.close();
     return;
   }

@@ -1,6 +1,7 @@
 // The server half shared by both transports: validate a call's input against its
 // schema, run it on the API implementation, and turn any error into data.
 import { z } from 'zod';
+import { errorNameAndMessage } from '../error-message.ts';
 import { methodInputs, type MethodName, type SerializedError, type StudioApi } from './contract.ts';
 
 export type CallOutcome = { ok: true; value: unknown } | { ok: false; error: SerializedError };
@@ -14,8 +15,7 @@ export function serializeError(error: unknown): SerializedError {
     const detail = error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
     return { name: 'InvalidInput', message: `invalid input: ${detail}` };
   }
-  if (error instanceof Error) return { name: error.name, message: error.message };
-  return { name: 'Error', message: String(error) };
+  return errorNameAndMessage(error);
 }
 
 /** Validates `rawInput` for `method` and calls it; never throws. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { errorMessage } from '../../main/error-message.ts';
+import { errorMessage, errorNameAndMessage } from '../../main/error-message.ts';
 import { errorMessage as rendererErrorMessage } from '../../renderer/lib/format.ts';
 
 test('errorMessage: an Error (or a subclass) gives its message, without the name', () => {
@@ -19,6 +19,16 @@ test('errorMessage: a thrown non-Error becomes its text, never "undefined" for a
   assert.equal(errorMessage(null), 'null');
   // An object that only looks like an Error is not trusted for a message.
   assert.equal(errorMessage({ message: 'looks like one' }), '[object Object]');
+});
+
+test('errorNameAndMessage: an Error keeps its name; anything else is an Error named by its text', () => {
+  class CatalogueError extends Error {
+    override name = 'CatalogueError';
+  }
+  assert.deepEqual(errorNameAndMessage(new CatalogueError('unknown dataset 7')), { name: 'CatalogueError', message: 'unknown dataset 7' });
+  assert.deepEqual(errorNameAndMessage(new RangeError('too big')), { name: 'RangeError', message: 'too big' });
+  assert.deepEqual(errorNameAndMessage('plain string'), { name: 'Error', message: 'plain string' });
+  assert.deepEqual(errorNameAndMessage(undefined), { name: 'Error', message: 'undefined' });
 });
 
 test('the renderer uses the same helper', () => {
