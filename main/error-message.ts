@@ -1,5 +1,6 @@
 // The text (and the name) of a thrown value, for messages that name the reason and for
-// errors sent as data. Neutral on purpose (no imports): main, the worker threads and the renderer all use it.
+// errors sent as data. Neutral on purpose (no imports): main, the worker threads and
+// the renderer all use it.
 
 /** An Error's message; anything else that was thrown (a string, a number) as text. */
 export function errorMessage(error: unknown): string {
