@@ -21,7 +21,10 @@ export type WorkerDeath = { readonly error: Error } | { readonly exitCode: numbe
  * (`undefined` if nothing) and gets back in `settle` and `died`.
  */
 export interface WorkerClientOptions<Reply extends { readonly id: number }, Result, Context> {
-  /** The thread's module (`new URL('./x-worker.ts', import.meta.url)`, the form the bundler rewrites). */
+  /**
+   * The thread's module. Build it in the caller's file, in the one form scripts/build-electron.ts
+   * rewrites to the worker's bundle (see there), not here.
+   */
   readonly url: URL;
   /** The call's result from its reply; throws the error the call fails with if the reply says it failed. */
   readonly settle: (reply: Reply, context: Context) => Result;
