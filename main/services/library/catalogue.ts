@@ -134,17 +134,20 @@ export class Catalogue {
   }
 
   listDatasets(): DatasetSummary[] {
-    return this.stmt.allDatasets.all().map((row) => ({
-      id: row.id,
-      path: row.root,
-      name: row.name,
-      status: row.status,
-      imageCount: this.counts(row.id).ok,
-      skippedCount: this.counts(row.id).skipped,
-      addedAt: row.added_at,
-      lastScanAt: row.last_scan_at,
-      error: row.error,
-    }));
+    return this.stmt.allDatasets.all().map((row) => {
+      const counts = this.counts(row.id);
+      return {
+        id: row.id,
+        path: row.root,
+        name: row.name,
+        status: row.status,
+        imageCount: counts.ok,
+        skippedCount: counts.skipped,
+        addedAt: row.added_at,
+        lastScanAt: row.last_scan_at,
+        error: row.error,
+      };
+    });
   }
 
   setStatus(id: number, status: DatasetStatus, error: string | null = null): void {
