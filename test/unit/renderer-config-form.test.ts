@@ -3,6 +3,7 @@
 // per-field messages (validation-messages.ts), using the real message of validConfig.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { z } from 'zod';
 import { augmentSchema, resolveTrainConfig, trainConfigSchema } from '../../worker/simclr/config.ts';
 import { validConfig } from '../../main/services/experiments/experiments-service.ts';
 import { CONFIG_FIELDS, fieldKey, type ConfigField } from '../../renderer/features/experiments/config-fields.ts';
@@ -66,6 +67,16 @@ test('a select offers exactly the engine’s choices: a value not offered is ref
   const backbone = CONFIG_FIELDS.find((field) => fieldKey(field.path) === 'backbone')!;
   assert.equal(backbone.kind.type, 'select');
   assert.throws(() => resolveTrainConfig({ backbone: 'vgg16' } as never));
+  // Every select offers all of the engine's choices (the test above checks each offered one is accepted).
+  for (const field of CONFIG_FIELDS) {
+    if (field.kind.type !== 'select') continue;
+    const [head, tail] = field.path;
+    const shape: Record<string, z.ZodType> = tail === undefined ? trainConfigSchema.shape : augmentSchema.shape;
+    const declared = shape[tail ?? head!];
+    const inner = declared instanceof z.ZodDefault ? declared.unwrap() : declared;
+    assert.ok(inner instanceof z.ZodEnum, `${fieldKey(field.path)} is an enum in the engine`);
+    assert.deepEqual(field.kind.options.map((option) => option.value).sort(), [...inner.options].sort(), `${fieldKey(field.path)} offers every choice`);
+  }
 });
 
 test('the backend’s refusal is split per field, a tuple element belongs to its range field', () => {
