@@ -196,10 +196,6 @@ export class RunProgressRelay {
     this.flush();
   }
 
-  get position(): { step: number; epoch: number } {
-    return { step: this.#step, epoch: this.#epoch };
-  }
-
   #schedule(): void {
     if (this.#timer) return;
     const wait = Math.max(0, this.#lastFlush + this.#interval - performance.now());
