@@ -24,8 +24,6 @@ export interface DatasetLookup {
   listDatasets(): DatasetSummary[];
 }
 
-/** Runs holding or waiting for the worker: the experiment cannot be deleted meanwhile. */
-
 /**
  * A feature that keeps files made from runs outside the experiment's folder (the
  * explorer's embedding sets): told before the runs' rows are deleted, it returns what
@@ -99,9 +97,10 @@ export class ExperimentsService {
   /** Refused while a run is queued, running or paused (cancel it first). */
   async delete(experimentId: number): Promise<void> {
     const row = this.require(experimentId);
-    const active = this.#o.store.runs(row.id).find((r) => isActiveRunStatus(r.status));
+    const runs = this.#o.store.runs(row.id);
+    const active = runs.find((r) => isActiveRunStatus(r.status));
     if (active) throw new ExperimentError(`'${row.name}' cannot be deleted while its run ${active.id} is ${active.status}; cancel the run first.`);
-    const removeRunFiles = this.#o.runFiles?.releaseRuns(this.#o.store.runs(row.id).map((r) => r.id));
+    const removeRunFiles = this.#o.runFiles?.releaseRuns(runs.map((r) => r.id));
     this.#o.store.deleteExperiment(row.id);
     // Only the folders and files this app created for the experiment; the dataset's images are elsewhere and untouched.
     await fs.rm(this.experimentDir(row.id), { recursive: true, force: true });
