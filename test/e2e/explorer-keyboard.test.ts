@@ -13,6 +13,7 @@ import { nearestInDirection, nearestPoint } from '../../renderer/components/scat
 import { mapPointsFrom, type MapPoints } from '../../renderer/components/scatter/map-points.ts';
 import { INITIAL_VIEW } from '../../renderer/components/scatter/view-transform.ts';
 import { createWebClient } from '../../renderer/lib/web-client.ts';
+import { nextFrames } from '../helpers/browser.ts';
 import { createTempDir, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
 import { startServe, type ServeProcess } from '../helpers/serve.ts';
 import { closeStudio, exploreRun, openStudioPage } from '../helpers/studio-page.ts';
@@ -22,7 +23,7 @@ import { trainTinyRun } from '../helpers/tiny-run.ts';
 async function focusAfterKey(page: Page, key: string): Promise<number> {
   const map = page.getByTestId('scatter-map');
   await map.press(key);
-  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+  await nextFrames(page);
   return Number(await map.getAttribute('data-focus'));
 }
 

@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { StudioBridge } from '../../main/api/bridge.ts';
 import { createWebClient } from '../../renderer/lib/web-client.ts';
-import { saveScreenshot } from '../helpers/browser.ts';
+import { nextFrames, saveScreenshot } from '../helpers/browser.ts';
 import { createTempDir, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
 import { startServe, type ServeProcess } from '../helpers/serve.ts';
 import { closeStudio, exploreRun, openStudioPage } from '../helpers/studio-page.ts';
@@ -47,11 +47,6 @@ function findDrawnPoint(page: Page): Promise<{ x: number; y: number; coloured: n
     // A couple of pixels inside the point's top edge, to hit its centre region.
     return { x: (found.px + 2) * scale, y: (found.py + 3) * scale, coloured };
   });
-}
-
-/** Waits until two animation frames have run (the map draws a view change in the next one). */
-function nextFrames(page: Page): Promise<void> {
-  return page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
 }
 
 async function dropFile(page: Page, name: string, bytes: Buffer, type: string): Promise<void> {

@@ -2,7 +2,7 @@
 // serve`, and the teardown of everything a browser test started.
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { collectPageErrors, launchChromium } from './browser.ts';
+import { collectPageErrors, launchChromium, nextFrames } from './browser.ts';
 import type { TempDir } from './image-fixtures.ts';
 import type { ServeProcess } from './serve.ts';
 
@@ -67,5 +67,5 @@ export async function exploreRun(page: Page, experimentName: RegExp, runId: numb
   await page.getByRole('button', { name: `Explore run ${runId}` }).click();
   await page.locator(`[data-testid="scatter-map"][data-count="${count}"]`).waitFor();
   await page.getByTestId('set-summary').filter({ hasText: 'map: UMAP' }).waitFor();
-  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+  await nextFrames(page);
 }
