@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { TOKEN_HEADER } from '../main/api/web-routes.ts';
 import { launchChromium } from '../test/helpers/browser.ts';
 import { createTempDir, encodeImage } from '../test/helpers/image-fixtures.ts';
+import { waitForVisibleThumbnails } from '../test/helpers/image-grid.ts';
 import { startServe } from '../test/helpers/serve.ts';
 
 const { values } = parseArgs({ options: { images: { type: 'string', default: '100000' } } });
@@ -117,14 +118,7 @@ try {
   await page.$eval('[data-testid="image-grid"] [role="list"]', (list) => void (list.scrollTop = list.scrollHeight));
   await page.waitForSelector(`[role="listitem"][aria-posinset="${imageCount}"] figcaption:not(:empty)`);
   console.log(`jump to the end: last record shown after ${(performance.now() - t).toFixed(0)} ms`);
-  await page.waitForFunction(() => {
-    const list = document.querySelector('[data-testid="image-grid"] [role="list"]')!.getBoundingClientRect();
-    const visible = [...document.querySelectorAll('[data-testid="image-grid"] [role="listitem"]')].filter((tile) => {
-      const box = tile.getBoundingClientRect();
-      return box.top >= list.top && box.bottom <= list.bottom;
-    });
-    return visible.length > 0 && visible.every((tile) => (tile.querySelector('img')?.naturalWidth ?? 0) > 0);
-  });
+  await waitForVisibleThumbnails(page);
   console.log(`jump to the end: all visible thumbnails after ${(performance.now() - t).toFixed(0)} ms`);
   const heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? NaN);
   const nodes = await page.evaluate(() => document.getElementsByTagName('*').length);

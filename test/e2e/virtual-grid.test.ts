@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { saveScreenshot } from '../helpers/browser.ts';
 import { createTempDir, encodeImage, type TempDir } from '../helpers/image-fixtures.ts';
+import { waitForVisibleThumbnails } from '../helpers/image-grid.ts';
 import { startServe, type ServeProcess } from '../helpers/serve.ts';
 import { closeStudio, openStudioPage } from '../helpers/studio-page.ts';
 
@@ -143,14 +144,7 @@ describe('virtualised thumbnail grid (browser)', () => {
     assert.equal(state.lastPosition, IMAGE_COUNT);
     assert.ok(state.firstPosition > IMAGE_COUNT - 150, `the top of the list is gone (first is ${state.firstPosition})`);
     // Every tile actually on screen shows its thumbnail.
-    await page.waitForFunction(() => {
-      const list = document.querySelector('[data-testid="image-grid"] [role="list"]')!.getBoundingClientRect();
-      const visible = [...document.querySelectorAll('[data-testid="image-grid"] [role="listitem"]')].filter((tile) => {
-        const box = tile.getBoundingClientRect();
-        return box.top >= list.top && box.bottom <= list.bottom;
-      });
-      return visible.length > 0 && visible.every((tile) => (tile.querySelector('img')?.naturalWidth ?? 0) > 0);
-    });
+    await waitForVisibleThumbnails(page);
     await saveScreenshot(page, 'grid-scrolled-to-end');
   });
 
