@@ -97,10 +97,17 @@ describe('image tasks in the worker thread', () => {
     const worker = new WorkerImageTasks();
     const local = createInProcessImageTasks();
     try {
+      const answers = [];
       for (const [file, rel] of [[good, 'w-good.jpg'], [bomb, 'w-bomb.png']] as const) {
         const listed = await stat(file);
-        assert.deepEqual(await worker.inspect(file, rel, LIMIT.maxPixels, listed), await local.inspect(file, rel, LIMIT.maxPixels, listed));
+        const fromWorker = await worker.inspect(file, rel, LIMIT.maxPixels, listed);
+        assert.deepEqual(fromWorker, await local.inspect(file, rel, LIMIT.maxPixels, listed));
+        answers.push(fromWorker);
       }
+      // Equal answers alone would also hold if both paths failed alike: check what they are.
+      const [goodAnswer, bombAnswer] = answers;
+      assert.deepEqual(goodAnswer?.kind === 'image' && [goodAnswer.width, goodAnswer.height, goodAnswer.format], [50, 40, 'jpeg']);
+      assert.match(bombAnswer?.kind === 'skipped' ? bombAnswer.reason : '', /'w-bomb\.png'.*above the limit/);
       const out = path.join(tmp.path, 'thumb.webp');
       await worker.thumbnail({ absPath: good, out, size: 16, maxPixels: 2000, format: 'jpeg' });
       assert.ok((await stat(out)).size > 0);

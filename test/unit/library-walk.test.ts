@@ -57,6 +57,9 @@ describe('listFolder', () => {
     const file = path.join(tmp.path, 'plain.txt');
     await writeFile(file, 'x');
     await assert.rejects(listFolder(file), (e: Error) => e instanceof RootUnavailableError && /is a file, not a folder/.test(e.message));
+    // Only a root that does not exist is `missing` (an unplugged drive keeps its images); a file in its place is an error.
+    await assert.rejects(listFolder(path.join(tmp.path, 'nope')), (e: Error) => e instanceof RootUnavailableError && e.missing);
+    await assert.rejects(listFolder(file), (e: Error) => e instanceof RootUnavailableError && !e.missing);
   });
 
   test('an aborted listing stops with the abort reason', async () => {
