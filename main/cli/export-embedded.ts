@@ -1,7 +1,7 @@
-// The folder of `simclr-studio export` embedded with a run's encoder (its last
-// checkpoint): raw h [N, D] of every usable image, in the dataset's order, with each
-// image's absolute path and label. The same open + embed path as `embed` and
-// `neighbours` (openFolderForCli, embedDataset), so the files agree with theirs.
+// The folder of `simclr-studio export` and `neighbours` embedded with a run's encoder
+// (its last checkpoint): raw h [N, D] of every usable image, in the dataset's order, with
+// each image's absolute path and label. The same open + embed path as `embed`
+// (openFolderForCli, embedDataset), so the files agree with its.
 import type * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { selectBackend } from '../../worker/backend.ts';
@@ -34,17 +34,22 @@ export async function loadRunEncoder(runDir: string): Promise<{ tf: typeof tf; l
 export async function embedFolder(runDir: string, folder: string): Promise<EmbeddedFolder> {
   const { tf, loaded } = await loadRunEncoder(runDir);
   try {
-    const { imageSize } = loaded.config;
-    const progress = new ProgressLine(process.stderr);
-    const dataset = await openFolderForCli(folder, { imageSize, progress });
-    const h = await embedDataset(tf, loaded.encoder, dataset, imageSize, {
-      onProgress: (done, total) => progress.update(`embedding ${done}/${total}`, done / total),
-      onSkipped: (s) => progress.log(`skipped ${s.path}: ${s.reason}`),
-    });
-    progress.done();
-    const images = h.indices.map((i) => ({ path: dataset.images[i]!.file.path, label: dataset.images[i]!.file.label }));
-    return { images, h: h.data, dim: h.cols };
+    return await embedFolderWith(tf, loaded, folder);
   } finally {
     loaded.encoder.dispose();
   }
+}
+
+/** The folder embedded with an encoder already loaded (the caller disposes it), with progress and skipped images on stderr. */
+export async function embedFolderWith(engine: typeof tf, loaded: LoadedEncoder, folder: string): Promise<EmbeddedFolder> {
+  const { imageSize } = loaded.config;
+  const progress = new ProgressLine(process.stderr);
+  const dataset = await openFolderForCli(folder, { imageSize, progress });
+  const h = await embedDataset(engine, loaded.encoder, dataset, imageSize, {
+    onProgress: (done, total) => progress.update(`embedding ${done}/${total}`, done / total),
+    onSkipped: (s) => progress.log(`skipped ${s.path}: ${s.reason}`),
+  });
+  progress.done();
+  const images = h.indices.map((i) => ({ path: dataset.images[i]!.file.path, label: dataset.images[i]!.file.label }));
+  return { images, h: h.data, dim: h.cols };
 }

@@ -6,18 +6,14 @@
 // one of the folder's images.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { errorMessage } from '../error-message.ts';
 import { CosineIndex } from '../services/explorer/cosine-index.ts';
-import { selectBackend } from '../../worker/backend.ts';
 import { prepareDataset } from '../../worker/data/dataset.ts';
 import { PixelCache } from '../../worker/data/pixel-cache.ts';
 import { sourceSideFor } from '../../worker/data/source-size.ts';
 import { embedDataset } from '../../worker/embed.ts';
-import { loadEncoder } from '../../worker/jobs/explorer-encoder.ts';
-import { lastCheckpointPath } from '../../worker/simclr/checkpoint.ts';
-import { CliError, logLine, numberFlag, parseCommandArgs, printJson } from './common.ts';
-import { cliPixelCacheDir, openFolderForCli } from './open-folder.ts';
-import { ProgressLine } from './progress-line.ts';
+import { CliError, numberFlag, parseCommandArgs, printJson } from './common.ts';
+import { embedFolderWith, loadRunEncoder } from './export-embedded.ts';
+import { cliPixelCacheDir } from './open-folder.ts';
 
 const USAGE = `usage: simclr-studio neighbours <image> --run-dir D --dataset <folder> [--k 10] [--json]
 
@@ -49,29 +45,17 @@ export async function run(argv: string[]): Promise<number> {
   if (!stat) throw new CliError(`the image ${query} does not exist`);
   if (!stat.isFile()) throw new CliError(`${query} is not a file`);
 
-  const { tf } = await selectBackend('auto', logLine);
-  const file = lastCheckpointPath(path.resolve(values['run-dir']));
-  // A missing, damaged or foreign checkpoint, or weights of another architecture than its config: CheckpointError names the file.
-  const loaded = await loadEncoder(tf, { kind: 'checkpoint', path: file }).catch((error: unknown) => {
-    throw new CliError(errorMessage(error));
-  });
+  // A missing, damaged or foreign checkpoint, or weights of another architecture than its config: CliError names the file.
+  const { tf, loaded } = await loadRunEncoder(values['run-dir']);
   try {
     const { imageSize } = loaded.config;
-    const progress = new ProgressLine(process.stderr);
-
     const queryData = await prepareDataset([{ path: query, relativePath: path.basename(query), label: '' }], { side: sourceSideFor(imageSize), cache: new PixelCache(cliPixelCacheDir()) });
     if (queryData.size === 0) throw new CliError(`${query} cannot be used as a query: ${queryData.skipped[0]?.reason ?? 'it could not be read'}`);
     const q = await embedDataset(tf, loaded.encoder, queryData, imageSize);
 
-    const dataset = await openFolderForCli(folder, { imageSize, progress });
-    const h = await embedDataset(tf, loaded.encoder, dataset, imageSize, {
-      onProgress: (done, total) => progress.update(`embedding ${done}/${total}`, done / total),
-      onSkipped: (s) => progress.log(`skipped ${s.path}: ${s.reason}`),
-    });
-    progress.done();
-
-    const paths = h.indices.map((i) => dataset.images[i]!.file.path);
-    const index = CosineIndex.build(h.data, h.rows, h.cols);
+    const e = await embedFolderWith(tf, loaded, folder);
+    const paths = e.images.map((image) => image.path);
+    const index = CosineIndex.adopt(e.h, e.images.length, e.dim); // e.h is ours: normalised in place, no copy
     const self = paths.indexOf(query);
     const neighbours = index.topK(index.unitQuery(q.data), k, self).map((n) => ({ path: paths[n.row]!, similarity: n.similarity }));
     if (values.json) printJson({ query, neighbours });
