@@ -1,8 +1,8 @@
 // Looks at one listed file and decides whether it is a usable image: reads it once,
 // recognises the format by content, reads the header with sharp (dimensions, pixel
 // limit), checks that the whole file really decodes (a truncated JPEG has a perfect
-// header), and hashes the bytes. All heavy work (file I/O, decoding, sha256) runs on
-// libuv's thread pool, so the event loop only coordinates.
+// header), and hashes the bytes. The app runs it in the image worker thread
+// (image-tasks.ts; in-process only as a fallback), off the main event loop.
 import { createHash, webcrypto } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';

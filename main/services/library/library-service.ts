@@ -20,7 +20,7 @@ export class LibraryError extends Error {
 
 export interface LibraryOptions {
   maxPixels?: number;
-  /** Files inspected at once during a scan (default 8: I/O-bound, the thread pool does the decoding). */
+  /** Scan batch size (default 8): files go to the image worker in batches of half this, several batches at a time (scan.ts). */
   scanConcurrency?: number;
   progressIntervalMs?: number;
   /**
