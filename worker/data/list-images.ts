@@ -49,11 +49,16 @@ export async function listFolderImages(root: string): Promise<FolderListing> {
       refused.push({ path: at(entry.relPath), reason: entry.reason });
       continue;
     }
-    const slash = entry.relPath.indexOf('/');
-    files.push({ path: at(entry.relPath), relativePath: entry.relPath, label: slash < 0 ? '' : entry.relPath.slice(0, slash) });
+    files.push({ path: at(entry.relPath), relativePath: entry.relPath, label: labelOf(entry.relPath) });
   }
   files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
   return { files, refused };
+}
+
+/** An image's label: the first folder of its '/'-separated relative path, '' at the root. */
+export function labelOf(relativePath: string): string {
+  const slash = relativePath.indexOf('/');
+  return slash < 0 ? '' : relativePath.slice(0, slash);
 }
 
 /** The listed files only (callers that do not report refused entries). */

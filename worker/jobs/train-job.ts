@@ -8,7 +8,7 @@
 // skipped and reported by name, never stopping the run.
 import path from 'node:path';
 import { prepareDataset, type SkippedImage } from '../data/dataset.ts';
-import type { ImageFile } from '../data/list-images.ts';
+import { type ImageFile, labelOf } from '../data/list-images.ts';
 import { PixelCache } from '../data/pixel-cache.ts';
 import { sourceSideFor } from '../data/source-size.ts';
 import { exportLayersModel } from '../export/layers-model.ts';
@@ -126,8 +126,7 @@ export async function trainJob(request: TrainJobRequest, context: JobContext<'tr
 }
 
 function asImageFile(image: TrainImage): ImageFile {
-  const slash = image.relativePath.indexOf('/');
-  return { path: image.path, relativePath: image.relativePath, label: slash < 0 ? '' : image.relativePath.slice(0, slash) };
+  return { path: image.path, relativePath: image.relativePath, label: labelOf(image.relativePath) };
 }
 
 function cancelledBeforeStart(): TrainJobResult {
