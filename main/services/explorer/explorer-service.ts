@@ -170,14 +170,7 @@ export class ExplorerService {
 
   /** The set in memory (loaded once per generation). */
   loaded(setId: number): Promise<LoadedSet> {
-    let loading = this.#loaded.get(setId);
-    if (!loading) {
-      const set = this.#set(setId);
-      loading = loadSet(this.catalogue, this.files, set, this.#indexThread);
-      this.#loaded.set(setId, loading);
-      loading.catch(() => this.#loaded.delete(setId));
-    }
-    return loading;
+    return cachedOnce(this.#loaded, setId, () => loadSet(this.catalogue, this.files, this.#set(setId), this.#indexThread));
   }
 
   async neighbours(setId: number, imageId: number, k: number): Promise<NeighbourResult> {
@@ -210,15 +203,9 @@ export class ExplorerService {
 
   /** The set's k-NN graph (GRAPH_K per image), computed once in the worker (reading the shared rows, no copy) and kept with the loaded set. */
   graph(setId: number): Promise<GraphJobResult> {
-    let made = this.#graphs.get(setId);
-    if (!made) {
-      made = this.loaded(setId).then(({ index }) =>
-        this.#options.graph({ data: index.unit, rows: index.rows, dim: index.dim, k: GRAPH_K }, { onProgress: () => {} }),
-      );
-      this.#graphs.set(setId, made);
-      made.catch(() => this.#graphs.delete(setId));
-    }
-    return made;
+    return cachedOnce(this.#graphs, setId, () =>
+      this.loaded(setId).then(({ index }) => this.#options.graph({ data: index.unit, rows: index.rows, dim: index.dim, k: GRAPH_K }, { onProgress: () => {} })),
+    );
   }
 
   async duplicates(setId: number, threshold: number, limit: number): Promise<DuplicateList> {
@@ -240,14 +227,7 @@ export class ExplorerService {
   projection(setId: number, method: ProjectionMethod, seed: number): Promise<Projection> {
     let bySet = this.#projections.get(setId);
     if (!bySet) this.#projections.set(setId, (bySet = new Map()));
-    const key = `${method}:${method === 'pca' ? 0 : seed}`;
-    let made = bySet.get(key);
-    if (!made) {
-      made = this.#project(setId, method, seed);
-      bySet.set(key, made);
-      made.catch(() => bySet.delete(key));
-    }
-    return made;
+    return cachedOnce(bySet, `${method}:${method === 'pca' ? 0 : seed}`, () => this.#project(setId, method, seed));
   }
 
   async #project(setId: number, method: ProjectionMethod, seed: number): Promise<Projection> {
@@ -286,6 +266,17 @@ export class ExplorerService {
   #neighbour(loaded: LoadedSet, scored: ScoredRow): Neighbour {
     return { ...this.#ref(loaded, scored.row), similarity: scored.similarity };
   }
+}
+
+/** The promise `cache` holds under `key`, made by `make` on the first ask; one that fails is dropped, so the next ask tries again. */
+function cachedOnce<K, V>(cache: Map<K, Promise<V>>, key: K, make: () => Promise<V>): Promise<V> {
+  let made = cache.get(key);
+  if (!made) {
+    made = make();
+    cache.set(key, made);
+    made.catch(() => cache.delete(key));
+  }
+  return made;
 }
 
 function isCancellation(error: unknown): boolean {
