@@ -41,12 +41,11 @@ export interface ImageOptions {
   orientation?: number;
 }
 
-/** Deterministic RGB noise plus a gradient, so images are distinct and compress realistically. */
+/**
+ * Deterministic RGB noise plus a gradient ([height, width, 3], row-major), so images are
+ * distinct and compress realistically.
+ */
 export function fixturePixels(width: number, height: number, seed: number): Buffer {
-  return pixels(width, height, seed);
-}
-
-function pixels(width: number, height: number, seed: number): Buffer {
   const data = Buffer.alloc(width * height * 3);
   let state = (seed * 2654435761 + 1) >>> 0;
   for (let i = 0; i < data.length; i++) {
@@ -60,7 +59,7 @@ function pixels(width: number, height: number, seed: number): Buffer {
 /** Encodes a valid image in memory. */
 export async function encodeImage(options: ImageOptions = {}): Promise<Buffer> {
   const { width = 32, height = 32, format = 'png', seed = 0, orientation } = options;
-  let image = sharp(pixels(width, height, seed), { raw: { width, height, channels: 3 } });
+  let image = sharp(fixturePixels(width, height, seed), { raw: { width, height, channels: 3 } });
   if (orientation !== undefined) image = image.withMetadata({ orientation });
   return image.toFormat(format, format === 'avif' ? { effort: 0 } : {}).toBuffer();
 }
