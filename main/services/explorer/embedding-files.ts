@@ -43,9 +43,7 @@ export class EmbeddingFiles {
     if (dim < 1 || bytes.byteLength % (4 * dim) !== 0) {
       throw new ExplorerError(`the embeddings file ${file} is damaged (${bytes.byteLength} bytes is not a whole number of ${dim}-value rows): compute the embeddings again`);
     }
-    // Copy into an aligned buffer of its own (a Buffer may share a pool and start unaligned).
-    const data = new Float32Array(bytes.byteLength / 4);
-    new Uint8Array(data.buffer).set(bytes);
+    const data = float32Of(bytes);
     return { data, rows: data.length / dim };
   }
 
@@ -54,16 +52,14 @@ export class EmbeddingFiles {
    * signature of the rows served (a re-scan that leaves rows out changes it).
    */
   projectionName(setFile: string, method: string, seed: number, signature: string): string {
-    return `${setFile.replace(/\.f32$/, '')}.${method}-${seed}-${signature}.xy`;
+    return `${generationPrefix(setFile)}${method}-${seed}-${signature}.xy`;
   }
 
   /** [rows, 2] float32, or undefined when absent or of another length. */
   async readProjection(name: string, rows: number): Promise<Float32Array | undefined> {
     const bytes = await fs.readFile(path.join(this.dir, name)).catch(() => undefined);
     if (!bytes || bytes.byteLength !== rows * 2 * 4) return undefined;
-    const xy = new Float32Array(rows * 2);
-    new Uint8Array(xy.buffer).set(bytes);
-    return xy;
+    return float32Of(bytes);
   }
 
   async writeProjection(name: string, xy: Float32Array): Promise<void> {
@@ -73,7 +69,7 @@ export class EmbeddingFiles {
   /** Deletes a generation that is no longer referenced (the app's own file), with its cached projections. */
   async remove(name: string): Promise<void> {
     await fs.rm(path.join(this.dir, name), { force: true });
-    const prefix = `${name.replace(/\.f32$/, '')}.`;
+    const prefix = generationPrefix(name);
     for (const other of await fs.readdir(this.dir).catch(() => [] as string[])) {
       if (other.startsWith(prefix) && other.endsWith('.xy')) await fs.rm(path.join(this.dir, other), { force: true });
     }
@@ -86,7 +82,7 @@ export class EmbeddingFiles {
    */
   async removeUnreferenced(referenced: ReadonlySet<string>, minAgeMs = 60 * 60 * 1000): Promise<void> {
     const names = await fs.readdir(this.dir).catch(() => [] as string[]);
-    const live = [...referenced].map((file) => `${file.replace(/\.f32$/, '')}.`);
+    const live = [...referenced].map(generationPrefix);
     for (const name of names) {
       const ours = /^set-\d+-.+\.(f32|xy)$/.test(name);
       const inUse = name.endsWith('.xy') ? live.some((prefix) => name.startsWith(prefix)) : referenced.has(name);
@@ -96,4 +92,16 @@ export class EmbeddingFiles {
       if (stat && Date.now() - stat.mtimeMs >= minAgeMs) await fs.rm(file, { force: true });
     }
   }
+}
+
+/** What the names of a generation's cached projections start with: its file name without .f32, and a dot. */
+function generationPrefix(setFile: string): string {
+  return `${setFile.replace(/\.f32$/, '')}.`;
+}
+
+/** The bytes as float32, copied into an aligned buffer of their own (a Buffer may share a pool and start unaligned). */
+function float32Of(bytes: Buffer): Float32Array {
+  const data = new Float32Array(bytes.byteLength / 4);
+  new Uint8Array(data.buffer).set(bytes);
+  return data;
 }
