@@ -3,7 +3,7 @@
 // so when the tests run as root (CI does) those cases run the CLI as 'nobody'.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
@@ -118,7 +118,6 @@ describe('simclr-studio scan with a damaged or newer catalogue', () => {
     const out = await runCli(['scan', root, '--data-dir', data, '--json']);
     assert.equal(out.code, 1);
     assert.match(out.stderr, new RegExp(`The catalogue database '${dbFile}' is damaged`));
-    const { readFile } = await import('node:fs/promises');
     assert.equal(await readFile(dbFile, 'utf8'), 'not a database '.repeat(400));
   });
 
