@@ -73,8 +73,7 @@ export class RunProgressRelay {
   }
 
   paused(): void {
-    this.#accumulate();
-    this.#runningSince = null;
+    this.#stopClock();
     this.flush();
   }
 
@@ -191,8 +190,7 @@ export class RunProgressRelay {
 
   /** Final flush; no timer stays behind. */
   stop(): void {
-    this.#accumulate();
-    this.#runningSince = null;
+    this.#stopClock();
     this.flush();
   }
 
@@ -202,9 +200,10 @@ export class RunProgressRelay {
     this.#timer = setTimeout(() => this.flush(), wait);
   }
 
-  #accumulate(): void {
-    if (this.#runningSince !== null) this.#seconds += (performance.now() - this.#runningSince) / 1000;
-    this.#runningSince = this.#runningSince === null ? null : performance.now();
+  /** Adds the time since running() to the total; the clock waits until running() again. */
+  #stopClock(): void {
+    this.#seconds = this.#currentSeconds();
+    this.#runningSince = null;
   }
 
   #currentSeconds(): number {
