@@ -29,7 +29,7 @@ export interface StoredSet {
   readonly encoder: EmbeddingEncoderKind;
   readonly checkpoint: CheckpointChoice;
   readonly checkpointStep: number;
-  /** Identity of the checkpoint file the rows came from (see checkpoint-stamp.ts). */
+  /** Identity of the checkpoint file the rows came from (size and mtime, or random:seed; see resolveEncoder in run-encoder.ts). */
   readonly checkpointStamp: string | null;
   readonly dim: number;
   readonly file: string | null;
