@@ -65,6 +65,8 @@ export function decodeBmp(buf: Buffer, maxPixels = Number.POSITIVE_INFINITY): Ra
 
   const masks = bitMasks(buf, h);
   const hasAlpha = bpp === 32 && masks.a !== 0;
+  // Each mask's shift and range, found once here rather than for every pixel.
+  const [r, g, b, a] = [masks.r, masks.g, masks.b, masks.a].map(maskField) as [MaskField, MaskField, MaskField, MaskField];
   const channels: 3 | 4 = hasAlpha ? 4 : 3;
   const out = Buffer.alloc(width * height * channels);
   const palette = bpp <= 8 ? readPalette(buf, h) : null;
@@ -88,10 +90,10 @@ export function decodeBmp(buf: Buffer, maxPixels = Number.POSITIVE_INFINITY): Ra
         out[o + 2] = buf[s]!;
       } else {
         const value = bpp === 16 ? buf.readUInt16LE(srcRow + x * 2) : buf.readUInt32LE(srcRow + x * 4);
-        out[o] = scaleMasked(value, masks.r);
-        out[o + 1] = scaleMasked(value, masks.g);
-        out[o + 2] = scaleMasked(value, masks.b);
-        if (hasAlpha) out[o + 3] = scaleMasked(value, masks.a);
+        out[o] = scaleMasked(value, r);
+        out[o + 1] = scaleMasked(value, g);
+        out[o + 2] = scaleMasked(value, b);
+        if (hasAlpha) out[o + 3] = scaleMasked(value, a);
       }
     }
   }
@@ -111,13 +113,24 @@ function bitMasks(buf: Buffer, h: BmpHeader): { r: number; g: number; b: number;
   return { r: 0x00ff0000, g: 0x0000ff00, b: 0x000000ff, a: 0 };
 }
 
-/** Extracts the bits of `mask` from `value` and scales them to 0–255. */
-function scaleMasked(value: number, mask: number): number {
-  if (mask === 0) return 0;
+/** A colour mask with the position of its lowest bit and its largest value (`max` 0: no such channel). */
+interface MaskField {
+  mask: number;
+  shift: number;
+  max: number;
+}
+
+function maskField(mask: number): MaskField {
+  if (mask === 0) return { mask, shift: 0, max: 0 };
   let shift = 0;
   while (((mask >>> shift) & 1) === 0) shift++;
-  const max = mask >>> shift;
-  return Math.round((((value & mask) >>> shift) * 255) / max);
+  return { mask, shift, max: mask >>> shift };
+}
+
+/** Extracts the bits of `field.mask` from `value` and scales them to 0–255. */
+function scaleMasked(value: number, field: MaskField): number {
+  if (field.max === 0) return 0;
+  return Math.round((((value & field.mask) >>> field.shift) * 255) / field.max);
 }
 
 /** The palette as RGB triples (stored as B, G, R, reserved; 3 bytes per entry in OS/2 files). */
