@@ -11,6 +11,7 @@ import { saveScreenshot } from '../helpers/browser.ts';
 import { createTempDir, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
 import { startServe, type ServeProcess } from '../helpers/serve.ts';
 import { closeStudio, openStudioPage } from '../helpers/studio-page.ts';
+import { TINY_RUN_CONFIG } from '../helpers/tiny-run.ts';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -35,7 +36,8 @@ describe('an interrupted run resumes from the app (browser)', () => {
     const experiment = await api.createExperiment({
       datasetId,
       name: 'Long enough to be killed',
-      config: { imageSize: 16, width: 0.125, batchSize: 4, epochs: 40, projectionOutputDim: 16, checkpointEvery: 1 },
+      // The tiny run, long enough to be killed mid-way, with a checkpoint every epoch.
+      config: { ...TINY_RUN_CONFIG, epochs: 40, checkpointEvery: 1 },
     });
     experimentId = experiment.id;
     await api.startRun({ experimentId });
