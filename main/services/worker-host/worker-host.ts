@@ -246,9 +246,7 @@ export class WorkerHost {
         return;
       }
       if (this.#current !== job || live.dead) return; // closed or died meanwhile
-      live.worker.ref();
-      job.onStart?.();
-      live.worker.postMessage({ type: 'job', jobId: job.jobId, kind: job.kind, request: job.request } satisfies MainToWorker);
+      this.#send(live, job);
       if (job.paused) live.worker.postMessage({ type: 'control', jobId: job.jobId, action: 'pause' } satisfies MainToWorker);
     } finally {
       this.#pumping = false;
@@ -264,6 +262,11 @@ export class WorkerHost {
     }
     if (live.dead || this.#closed) return job.reject(new WorkerFailedError('the worker stopped before the job could start'));
     this.#interactive.set(job.jobId, job);
+    this.#send(live, job);
+  }
+
+  /** Hands a job to the worker, which is kept alive (ref) until the job settles. */
+  #send(live: LiveWorker, job: QueuedJob): void {
     live.worker.ref();
     job.onStart?.();
     live.worker.postMessage({ type: 'job', jobId: job.jobId, kind: job.kind, request: job.request } satisfies MainToWorker);
