@@ -19,7 +19,7 @@ import { createWebClient } from '../../renderer/lib/web-client.ts';
 import { saveScreenshot } from '../helpers/browser.ts';
 import { createTempDir, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
 import { startServe, type ServeProcess } from '../helpers/serve.ts';
-import { closeStudio, exploreRun, openStudioPage } from '../helpers/studio-page.ts';
+import { closeStudio, exploreRun, openStudioPage, pressExploreRun } from '../helpers/studio-page.ts';
 import { trainTinyRun } from '../helpers/tiny-run.ts';
 
 const TRAINED = 12;
@@ -81,9 +81,7 @@ describe('cancelling the embeddings from the explorer (browser)', () => {
   after(() => closeStudio({ browser, serve, temp }));
 
   test('Cancel while the images are read: the progress goes, a cancelled message, no map, the set is not served', async () => {
-    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Experiments' }).click();
-    await page.getByRole('navigation', { name: 'Experiments' }).getByRole('button', { name: /Tiny cancel run/ }).click();
-    await page.getByRole('button', { name: `Explore run ${runId}` }).click();
+    await pressExploreRun(page, /Tiny cancel run/, runId);
     await cancelOnceUnderway(page);
     await assertCancelledScreen(page);
     await saveScreenshot(page, 'explorer-cancel-cancelled');

@@ -55,16 +55,21 @@ export async function closeStudio(parts: { browser?: Browser; serve?: ServeProce
   await parts.temp?.remove();
 }
 
-/**
- * From anywhere in the app: Experiments → the named experiment → "Explore run N", until the
- * map shows `count` points laid out by UMAP. The PCA map comes first and UMAP replaces it
- * when the worker is done, moving every point: a test that clicks a point must wait for the
- * final layout (and the frame that draws it), or it may click where a point no longer is.
- */
-export async function exploreRun(page: Page, experimentName: RegExp, runId: number, count: number): Promise<void> {
+/** From anywhere in the app: Experiments → the named experiment → "Explore run N" pressed. */
+export async function pressExploreRun(page: Page, experimentName: RegExp, runId: number): Promise<void> {
   await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Experiments' }).click();
   await page.getByRole('navigation', { name: 'Experiments' }).getByRole('button', { name: experimentName }).click();
   await page.getByRole('button', { name: `Explore run ${runId}` }).click();
+}
+
+/**
+ * pressExploreRun, then waits until the map shows `count` points laid out by UMAP. The PCA
+ * map comes first and UMAP replaces it when the worker is done, moving every point: a test
+ * that clicks a point must wait for the final layout (and the frame that draws it), or it
+ * may click where a point no longer is.
+ */
+export async function exploreRun(page: Page, experimentName: RegExp, runId: number, count: number): Promise<void> {
+  await pressExploreRun(page, experimentName, runId);
   await page.locator(`[data-testid="scatter-map"][data-count="${count}"]`).waitFor();
   await page.getByTestId('set-summary').filter({ hasText: 'map: UMAP' }).waitFor();
   await nextFrames(page);
