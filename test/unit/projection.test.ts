@@ -80,5 +80,7 @@ test('0, 1, 2 and 3 points still get coordinates with both methods', async () =>
     const three = await projectEmbeddings(Float32Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1), 3, 3, method, { seed: 0 });
     assert.equal(three.length, 6);
     for (const v of three) assert.ok(Number.isFinite(v));
+    // Scaled like any map: the longer side spans [-1, 1] (three distinct points, so it is not all at the origin).
+    assert.ok(Math.abs(Math.max(...[...three].map(Math.abs)) - 1) < 1e-6, `three points span the box: ${three}`);
   }
 });
