@@ -68,6 +68,7 @@ export class Catalogue {
       ),
       datasetById: db.prepare<[number], DatasetRow>('SELECT * FROM datasets WHERE id = ?'),
       datasetByRoot: db.prepare<[string], DatasetRow>('SELECT * FROM datasets WHERE root = ?'),
+      datasetsByStatus: db.prepare<[DatasetStatus], DatasetRow>('SELECT * FROM datasets WHERE status = ?'),
       allDatasets: db.prepare<[], DatasetRow>('SELECT * FROM datasets ORDER BY added_at, id'),
       countsByDataset: db.prepare<[], { dataset_id: number; status: 'ok' | 'skipped'; n: number }>(
         'SELECT dataset_id, status, count(*) AS n FROM images GROUP BY dataset_id, status',
@@ -131,6 +132,11 @@ export class Catalogue {
 
   datasetByRoot(root: string): DatasetRow | undefined {
     return this.stmt.datasetByRoot.get(root);
+  }
+
+  /** The datasets in `status`, without their image counts (which cost a pass over every image row). */
+  datasetsWithStatus(status: DatasetStatus): DatasetRow[] {
+    return this.stmt.datasetsByStatus.all(status);
   }
 
   listDatasets(): DatasetSummary[] {

@@ -108,8 +108,9 @@ export class LibraryService {
    */
   recoverInterruptedScans(): number {
     let reset = 0;
-    for (const dataset of this.catalogue.listDatasets()) {
-      if (dataset.status !== 'scanning' || this.running.has(dataset.id)) continue;
+    // Not listDatasets(): that also counts every dataset's images, ~35 ms for 100k rows at start-up.
+    for (const dataset of this.catalogue.datasetsWithStatus('scanning')) {
+      if (this.running.has(dataset.id)) continue;
       this.catalogue.setStatus(dataset.id, 'ready', null);
       reset++;
     }
