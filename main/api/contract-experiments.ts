@@ -67,6 +67,13 @@ export function isActiveRunStatus(status: RunStatus): boolean {
   return (ACTIVE_RUN_STATUSES as readonly RunStatus[]).includes(status);
 }
 
+/** Statuses of a run that stopped early: it may continue from its last checkpoint (resume). */
+export const STOPPED_EARLY_RUN_STATUSES = ['interrupted', 'cancelled', 'failed'] as const satisfies readonly RunStatus[];
+
+export function isStoppedEarlyRunStatus(status: RunStatus): boolean {
+  return (STOPPED_EARLY_RUN_STATUSES as readonly RunStatus[]).includes(status);
+}
+
 export type BackendKind = 'tensorflow' | 'wasm' | 'cpu';
 
 export interface RuntimeInfo {

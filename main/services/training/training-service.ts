@@ -8,7 +8,7 @@
 //                  interrupted | cancelled | failed → queued   on resume (same run)
 import fs from 'node:fs/promises';
 import type { RunMetrics, RunProgress, RunStatus, RunStatusChange, RunSummary } from '../../api/contract-experiments.ts';
-import { ACTIVE_RUN_STATUSES } from '../../api/contract-experiments.ts';
+import { ACTIVE_RUN_STATUSES, isStoppedEarlyRunStatus } from '../../api/contract-experiments.ts';
 import type { TrainJobResult } from '../../../worker/jobs/train-job.ts';
 import { lastCheckpointPath } from '../../../worker/simclr/checkpoint.ts';
 import { errorMessage } from '../../error-message.ts';
@@ -51,8 +51,6 @@ interface ActiveRun {
   storeError: string | null;
 }
 
-const RESUMABLE: readonly RunStatus[] = ['interrupted', 'cancelled', 'failed'];
-
 export class TrainingService {
   readonly #o: TrainingServiceOptions;
   readonly #active = new Map<number, ActiveRun>();
@@ -90,7 +88,7 @@ export class TrainingService {
     let row: RunRow;
     let resumeFrom: { step: number; epoch: number } | null = null;
     if (resume) {
-      const previous = this.#o.store.runs(experimentId).find((r) => RESUMABLE.includes(r.status));
+      const previous = this.#o.store.runs(experimentId).find((r) => isStoppedEarlyRunStatus(r.status));
       if (!previous) throw new RunRefusedError(`'${experiment.name}' has no interrupted, cancelled or failed run to resume; start a new run.`);
       if (isDivergedReason(previous.reason)) {
         throw new RunRefusedError(`Run ${previous.id} of '${experiment.name}' cannot be resumed: its loss diverged, and with the same settings it would again. Start a new experiment (Duplicate) with a lower learning rate or a higher temperature.`);
@@ -99,7 +97,7 @@ export class TrainingService {
       const onDisk = checkpoint && (await fs.stat(checkpoint.path).catch(() => null))?.isFile();
       if (!checkpoint || !onDisk) throw new RunRefusedError(`Run ${previous.id} of '${experiment.name}' has no checkpoint to resume from; start a new run.`);
       // Two resumes at once (a double click): the first has queued it meanwhile.
-      if (this.#active.has(previous.id) || !RESUMABLE.includes(this.#o.store.run(previous.id)!.status)) {
+      if (this.#active.has(previous.id) || !isStoppedEarlyRunStatus(this.#o.store.run(previous.id)!.status)) {
         throw new RunRefusedError(`Run ${previous.id} of '${experiment.name}' is already queued to resume.`);
       }
       resumeFrom = { step: checkpoint.step, epoch: checkpoint.epoch };
