@@ -14,7 +14,7 @@ import { UMAP_MIN_POINTS } from '../../worker/projection/umap.ts';
 import { CosineIndex } from '../services/explorer/cosine-index.ts';
 import { ExplorerError } from '../services/explorer/explorer-errors.ts';
 import { copyIntoEmptyFolder, type NeighbourList, writeCoordinatesCsv, writeEmbeddingFiles, writeNeighbourLists } from '../services/explorer/explorer-exports.ts';
-import { checkFileTarget, prepareEmptyFolder } from '../services/explorer/export-targets.ts';
+import { checkFileTarget, filesInFolder, prepareEmptyFolder } from '../services/explorer/export-targets.ts';
 import { choiceFlag, CliError, logLine, numberFlag, parseCommandArgs, printJson } from './common.ts';
 import { embedFolder, loadRunEncoder } from './export-embedded.ts';
 import { ProgressLine } from './progress-line.ts';
@@ -103,7 +103,7 @@ async function exportKind(kind: Kind, values: Values): Promise<Exported> {
     try {
       const dir = await prepareEmptyFolder(out);
       await exportLayersModel(loaded.encoder, dir);
-      return { files: (await fs.readdir(dir)).sort().map((name) => path.join(dir, name)), images: 0 };
+      return { files: await filesInFolder(dir), images: 0 };
     } finally {
       loaded.encoder.dispose();
     }

@@ -7,7 +7,7 @@ import type { ExportEncoderJobRequest, ExportEncoderJobResult } from '../../../w
 import { ExplorerError } from './explorer-errors.ts';
 import { exportEmbeddings, exportNeighbours, exportProjection, exportSelection, type ExportContext } from './explorer-exports.ts';
 import type { ExplorerService } from './explorer-service.ts';
-import { prepareEmptyFolder } from './export-targets.ts';
+import { filesInFolder, prepareEmptyFolder } from './export-targets.ts';
 import { evaluateLabels } from './label-accuracy.ts';
 import { GRAPH_K } from './neighbour-graph.ts';
 import { type ExplorerRuns, resolveEncoder } from './run-encoder.ts';
@@ -78,7 +78,7 @@ export function createExplorerApi({ service, runs, exportEncoder }: ExplorerApiD
         for (const name of await fs.readdir(dir).catch(() => [])) await fs.rm(path.join(dir, name), { force: true });
         throw error instanceof ExplorerError ? error : new ExplorerError(`exporting the encoder of run ${runId} failed: ${errorMessage(error)}`);
       }
-      return { files: (await fs.readdir(dir)).sort().map((name) => path.join(dir, name)) };
+      return { files: await filesInFolder(dir) };
     },
   };
 }

@@ -39,6 +39,11 @@ export async function prepareEmptyFolder(target: string): Promise<string> {
   return folder;
 }
 
+/** What an export wrote into the folder `dir` (prepared by prepareEmptyFolder): its entries' paths, sorted by name. */
+export async function filesInFolder(dir: string): Promise<string[]> {
+  return (await fs.readdir(dir)).sort().map((name) => path.join(dir, name));
+}
+
 /** Proves `dir` is writable by creating and removing a probe file (access() lies on some mounts). */
 async function assertWritable(dir: string, what: string): Promise<void> {
   const probe = path.join(dir, `.simclr-studio-write-test-${process.pid}-${Date.now()}`);
