@@ -71,7 +71,10 @@ describe('desktop bridge in the renderer (browser)', () => {
 
   test('a cancelled dialog adds nothing', async () => {
     await page.evaluate(() => (window.desktopStandIn.pickFolderAnswer = null));
+    const callsBefore = await page.evaluate(() => window.desktopStandIn.pickFolderCalls);
     await page.getByRole('button', { name: 'Choose folder…' }).click();
+    // The press reached the dialog (else "nothing added" below would prove nothing).
+    await page.waitForFunction((before) => window.desktopStandIn.pickFolderCalls === before + 1, callsBefore);
     // The bridge answered (null); wait for the round trip by asking it again ourselves.
     assert.equal(await page.evaluate(() => window.studio!.pickFolder()), null);
     assert.equal(await page.getByRole('navigation', { name: 'Folders' }).getByRole('button').count(), 1);

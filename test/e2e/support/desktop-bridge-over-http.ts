@@ -14,6 +14,8 @@ import { createRawBridge, type PreloadIpc } from '../../../main/electron/raw-bri
 export interface DesktopStandIn {
   /** What the "native dialog" answers (null = cancelled). */
   pickFolderAnswer: string | null;
+  /** How many times the page opened the "native dialog" (so a test sees a press reach it). */
+  pickFolderCalls: number;
   /** Dropped file name → the absolute path Electron's webUtils would give. */
   droppedPaths: Record<string, string>;
 }
@@ -25,7 +27,7 @@ declare global {
 }
 
 const token = new URLSearchParams(location.search).get('token') ?? '';
-window.desktopStandIn = { pickFolderAnswer: null, droppedPaths: {} };
+window.desktopStandIn = { pickFolderAnswer: null, pickFolderCalls: 0, droppedPaths: {} };
 
 /** IPC channel → contract method, from the preload's own channel naming. */
 const methodOfChannel = new Map<string, MethodName>(methodNames.map((method) => [methodChannel(method), method]));
@@ -40,7 +42,10 @@ socket.onmessage = (message) => {
 
 const ipc: PreloadIpc = {
   async invoke(channel, input) {
-    if (channel === PICK_FOLDER_CHANNEL) return { ok: true, value: window.desktopStandIn.pickFolderAnswer };
+    if (channel === PICK_FOLDER_CHANNEL) {
+      window.desktopStandIn.pickFolderCalls++;
+      return { ok: true, value: window.desktopStandIn.pickFolderAnswer };
+    }
     const method = methodOfChannel.get(channel);
     if (!method) throw new Error(`no API method uses the IPC channel '${channel}'`);
     const response = await fetch(apiPath(method), {
