@@ -47,7 +47,7 @@ export interface RunProgressUpdate {
 }
 
 export class ExperimentStore {
-  readonly db: Db;
+  private readonly db: Db;
   private readonly stmt;
 
   constructor(db: Db) {
