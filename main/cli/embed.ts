@@ -6,11 +6,11 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { selectBackend } from '../../worker/backend.ts';
 import { embedDataset } from '../../worker/embed.ts';
-import { csvPathFor, writePathsCsv } from '../../worker/export/csv.ts';
-import { writeNpyFloat32 } from '../../worker/export/npy.ts';
+import { csvPathFor } from '../../worker/export/csv.ts';
 import { lastCheckpointPath, readCheckpoint } from '../../worker/simclr/checkpoint.ts';
 import { encoderFromCheckpoint } from '../../worker/simclr/trainer-session.ts';
 import { errorMessage } from '../error-message.ts';
+import { writeEmbeddingFiles } from '../services/explorer/explorer-exports.ts';
 import { CliError, logLine, parseCommandArgs, printJson } from './common.ts';
 import { openFolderForCli } from './open-folder.ts';
 import { ProgressLine } from './progress-line.ts';
@@ -67,8 +67,8 @@ export async function run(argv: string[]): Promise<number> {
     await fs.mkdir(path.dirname(out), { recursive: true }).catch((error: unknown) => {
       throw new CliError(`cannot create the folder of --out ${out}: ${errorMessage(error)}`);
     });
-    await writeNpyFloat32(out, h.data, [h.rows, h.cols]);
-    await writePathsCsv(csv, h.indices.map((i) => ({ path: dataset.images[i]!.file.path, label: dataset.images[i]!.file.label })));
+    const images = h.indices.map((i) => ({ path: dataset.images[i]!.file.path, label: dataset.images[i]!.file.label }));
+    await writeEmbeddingFiles('npy', out, images, h.data, h.cols); // out and csv
     logLine(`wrote ${h.rows}×${h.cols} embeddings to ${out} and their paths to ${csv}`);
     if (values.json) printJson({ out, csv, images: h.rows, dim: h.cols, backend, skipped });
   } finally {
