@@ -195,7 +195,7 @@ export class TrainingService {
   }
 
   getRunMetrics(runId: number, afterStep: number): RunMetrics {
-    if (!this.#o.store.run(runId)) throw new RunRefusedError(`There is no run with id ${runId} (its experiment may have been deleted).`);
+    this.#requireRun(runId);
     return { runId, steps: this.#o.metrics.steps(runId, afterStep), epochs: this.#o.metrics.epochs(runId) };
   }
 
@@ -263,9 +263,15 @@ export class TrainingService {
   #requireActive(runId: number, what: string): ActiveRun {
     const active = this.#active.get(runId);
     if (active) return active;
+    const row = this.#requireRun(runId);
+    throw new RunRefusedError(`Run ${runId} cannot ${what}: it is ${row.status}${row.reason ? ` (${row.reason})` : ''}.`);
+  }
+
+  /** The run's row, or RunRefusedError naming the id. */
+  #requireRun(runId: number): RunRow {
     const row = this.#o.store.run(runId);
     if (!row) throw new RunRefusedError(`There is no run with id ${runId} (its experiment may have been deleted).`);
-    throw new RunRefusedError(`Run ${runId} cannot ${what}: it is ${row.status}${row.reason ? ` (${row.reason})` : ''}.`);
+    return row;
   }
 
   #summary(runId: number): RunSummary {
