@@ -185,6 +185,8 @@ describe('training from the app', () => {
     assert.ok(cancelled.step < 12);
     assert.equal(cancelled.resumable, true, 'cancel saved a checkpoint');
     await assert.rejects(studio.api.pauseRun({ runId: run.id }), /cannot pause: it is cancelled/);
+    await assert.rejects(studio.api.pauseRun({ runId: 99_999 }), /There is no run with id 99999/);
+    await assert.rejects(studio.api.getRunMetrics({ runId: 99_999 }), /There is no run with id 99999/);
 
     // Resume continues the same run from the checkpoint to the end.
     // A double click queues it once.
