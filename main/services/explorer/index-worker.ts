@@ -5,11 +5,11 @@
 import { parentPort } from 'node:worker_threads';
 import { errorMessage } from '../../error-message.ts';
 import { pca2d } from '../../../worker/projection/pca.ts';
-import { CosineIndex, normalizeRowsInPlace } from './cosine-index.ts';
+import { CosineIndex } from './cosine-index.ts';
 import { EmbeddingFiles } from './embedding-files.ts';
 import { ExplorerError } from './explorer-errors.ts';
 import type { IndexTaskReply, IndexTaskRequest } from './index-thread.ts';
-import { gatherRows } from './loaded-set.ts';
+import { readUnitRows } from './loaded-set.ts';
 
 const port = parentPort;
 if (!port) throw new Error('index-worker.ts must be started as a worker thread');
@@ -28,9 +28,7 @@ async function answer(request: IndexTaskRequest): Promise<void> {
     const xy = pca2d(request.unit, request.rows, request.dim);
     port!.postMessage({ id: request.id, result: xy } satisfies IndexTaskReply, [xy.buffer as ArrayBuffer]); // pca2d allocates a plain ArrayBuffer
   } else {
-    const { data, rows: stored } = await new EmbeddingFiles(request.dataDir).read(request.file, request.dim);
-    gatherRows(data, stored, request.dim, request.fileRows, request.unit, request.setId);
-    normalizeRowsInPlace(request.unit, request.rows, request.dim);
+    await readUnitRows(new EmbeddingFiles(request.dataDir), request.file, request.setId, request.dim, request.fileRows, request.unit);
     port!.postMessage({ id: request.id, result: null } satisfies IndexTaskReply);
   }
 }

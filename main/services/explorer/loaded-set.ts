@@ -55,6 +55,16 @@ export function gatherRows(data: Float32Array, stored: number, dim: number, file
   }
 }
 
+/**
+ * Reads the set's `file`, gathers its rows `fileRows` into `unit` ([fileRows.length, dim])
+ * and scales them to unit length: loadSet's work, on the index thread or in main.
+ */
+export async function readUnitRows(files: EmbeddingFiles, file: string, setId: number, dim: number, fileRows: Int32Array, unit: Float32Array): Promise<void> {
+  const { data, rows: stored } = await files.read(file, dim);
+  gatherRows(data, stored, dim, fileRows, unit, setId);
+  normalizeRowsInPlace(unit, fileRows.length, dim);
+}
+
 /** The raw h (not normalised) of the fresh rows: [rows.length, dim]. */
 export async function readFreshVectors(files: EmbeddingFiles, set: StoredSet, rows: readonly FreshRow[], maxBytes = MAX_INDEX_BYTES): Promise<Float32Array> {
   checkSize(set, rows.length, maxBytes);
@@ -81,9 +91,7 @@ export async function loadSet(catalogue: EmbeddingCatalogue, files: EmbeddingFil
   if (thread) {
     await thread.loadUnitRows(files, set.file, set.id, set.dim, fileRows, unit);
   } else {
-    const { data, rows: stored } = await files.read(set.file, set.dim);
-    gatherRows(data, stored, set.dim, fileRows, unit, set.id);
-    normalizeRowsInPlace(unit, rows.length, set.dim);
+    await readUnitRows(files, set.file, set.id, set.dim, fileRows, unit);
   }
   return {
     set,
