@@ -60,7 +60,6 @@ export class ExplorerService {
   readonly catalogue: EmbeddingCatalogue;
   readonly files: EmbeddingFiles;
   readonly #options: ExplorerServiceOptions;
-  readonly #cacheDir: string;
   /** Running computations by set key (run:encoder:checkpoint); one per set at a time. */
   readonly #computing = new Map<string, { readonly runId: number; readonly controller: AbortController }>();
   /** Sets in memory, by set id; dropped when a set is recomputed or a dataset re-scanned. */
@@ -76,7 +75,6 @@ export class ExplorerService {
     this.#options = options;
     this.catalogue = new EmbeddingCatalogue(options.db);
     this.files = new EmbeddingFiles(options.dataDir);
-    this.#cacheDir = options.pixelCacheDir;
   }
 
   /**
@@ -136,7 +134,7 @@ export class ExplorerService {
       let outcome: ComputeOutcome;
       try {
         outcome = await computeGeneration(
-          { catalogue: this.catalogue, files: this.files, embed: this.#options.embed, cacheDir: this.#cacheDir, signal: controller.signal, onProgress: (phase, d, t) => emit(phase, d, t) },
+          { catalogue: this.catalogue, files: this.files, embed: this.#options.embed, cacheDir: this.#options.pixelCacheDir, signal: controller.signal, onProgress: (phase, d, t) => emit(phase, d, t) },
           set,
           run.datasetRoot,
           resolved,
@@ -194,7 +192,7 @@ export class ExplorerService {
       throw new ExplorerError(`the checkpoint of run ${set.runId} changed since set ${setId} was computed: compute the embeddings again so the query and the set use the same encoder`);
     }
     const name = input.name ?? (input.path ? path.basename(input.path) : 'the dropped file');
-    const h = await embedQueryFile({ ...input, name }, { dataDir: this.#options.dataDir, cacheDir: this.#cacheDir, encoder: resolved.source, embed: this.#options.embedQuery ?? this.#options.embed });
+    const h = await embedQueryFile({ ...input, name }, { dataDir: this.#options.dataDir, cacheDir: this.#options.pixelCacheDir, encoder: resolved.source, embed: this.#options.embedQuery ?? this.#options.embed });
     return {
       query: { imageId: null, relPath: null, name },
       neighbours: (await this.#indexThread.topK(loaded.index, loaded.index.unitQuery(h), input.k)).map((n) => this.#neighbour(loaded, n)),
