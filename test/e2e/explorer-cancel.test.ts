@@ -11,16 +11,14 @@
 // does not block the next), and "Explore" again computes every image and draws the map.
 // Screenshots: test-output/screenshots/explorer-cancel-*.png.
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { StudioBridge } from '../../main/api/bridge.ts';
-import { createWebClient } from '../../renderer/lib/web-client.ts';
 import { saveScreenshot } from '../helpers/browser.ts';
 import { createTempDir, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
-import { startServe, type ServeProcess } from '../helpers/serve.ts';
+import type { ServeProcess } from '../helpers/serve.ts';
+import { serveTinyRun } from '../helpers/served-tiny-run.ts';
 import { closeStudio, exploreRun, openStudioPage, pressExploreRun } from '../helpers/studio-page.ts';
-import { trainTinyRun } from '../helpers/tiny-run.ts';
 
 const TRAINED = 12;
 const ADDED = 300;
@@ -58,12 +56,9 @@ describe('cancelling the embeddings from the explorer (browser)', () => {
 
   before(async () => {
     temp = await createTempDir('simclr-e2e-explorer-cancel-');
-    const photos = path.join(temp.path, 'photos');
-    await writeLabelledFolder(photos, { classes: { roses: 6, ferns: 6 }, size: 32, format: 'png' });
-    serve = await startServe({ dataDir: path.join(temp.path, 'data') });
-    api = createWebClient({ origin: serve.origin, token: serve.token });
-    const datasetId = (await api.addDataset({ path: photos })).datasetId;
-    const outcome = await trainTinyRun(api, { datasetId, name: 'Tiny cancel run', config: { seed: 4 } });
+    const served = await serveTinyRun(temp, { classes: { roses: 6, ferns: 6 }, size: 32, format: 'png' }, 'Tiny cancel run', { seed: 4 });
+    ({ serve, api } = served);
+    const { photos, datasetId, outcome } = served;
     assert.equal(outcome.status, 'done', `the tiny run trains (${outcome.status}: ${outcome.reason})`);
     runId = outcome.runId;
     await writeLabelledFolder(photos, { classes: { moss: ADDED / 2, lichen: ADDED / 2 }, size: 32, format: 'png', seedOffset: 1000 });

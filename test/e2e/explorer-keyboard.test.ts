@@ -12,12 +12,11 @@ import type { StudioBridge } from '../../main/api/bridge.ts';
 import { nearestInDirection, nearestPoint } from '../../renderer/components/scatter/hit-test.ts';
 import { mapPointsFrom, type MapPoints } from '../../renderer/components/scatter/map-points.ts';
 import { INITIAL_VIEW } from '../../renderer/components/scatter/view-transform.ts';
-import { createWebClient } from '../../renderer/lib/web-client.ts';
 import { nextFrames } from '../helpers/browser.ts';
-import { createTempDir, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
-import { startServe, type ServeProcess } from '../helpers/serve.ts';
+import { createTempDir, type TempDir } from '../helpers/image-fixtures.ts';
+import type { ServeProcess } from '../helpers/serve.ts';
+import { serveTinyRun } from '../helpers/served-tiny-run.ts';
 import { closeStudio, exploreRun, openStudioPage } from '../helpers/studio-page.ts';
-import { trainTinyRun } from '../helpers/tiny-run.ts';
 
 /** The map's focused point after the page has handled a key (two frames: Svelte has flushed). */
 async function focusAfterKey(page: Page, key: string): Promise<number> {
@@ -40,12 +39,9 @@ describe('explorer map from the keyboard (browser)', () => {
 
   before(async () => {
     temp = await createTempDir('simclr-e2e-explorer-keys-');
-    const photos = path.join(temp.path, 'photos');
-    await writeLabelledFolder(photos, { classes: { roses: 4, ferns: 4, moss: 4 }, size: 32, format: 'png' });
-    serve = await startServe({ dataDir: path.join(temp.path, 'data') });
-    api = createWebClient({ origin: serve.origin, token: serve.token });
-    const datasetId = (await api.addDataset({ path: photos })).datasetId;
-    const outcome = await trainTinyRun(api, { datasetId, name: 'Tiny keyboard run', config: { seed: 5 } });
+    const served = await serveTinyRun(temp, { classes: { roses: 4, ferns: 4, moss: 4 }, size: 32, format: 'png' }, 'Tiny keyboard run', { seed: 5 });
+    ({ serve, api } = served);
+    const { outcome } = served;
     assert.equal(outcome.status, 'done', outcome.reason ?? undefined);
     runId = outcome.runId;
     ({ browser, page, pageErrors } = await openStudioPage(serve, { viewport: { width: 1360, height: 860 }, timeoutMs: 120_000 }));

@@ -12,12 +12,11 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { StudioBridge } from '../../main/api/bridge.ts';
-import { createWebClient } from '../../renderer/lib/web-client.ts';
 import { nextFrames, saveScreenshot } from '../helpers/browser.ts';
-import { createTempDir, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
-import { startServe, type ServeProcess } from '../helpers/serve.ts';
+import { createTempDir, type TempDir } from '../helpers/image-fixtures.ts';
+import type { ServeProcess } from '../helpers/serve.ts';
+import { serveTinyRun } from '../helpers/served-tiny-run.ts';
 import { closeStudio, exploreRun, openStudioPage } from '../helpers/studio-page.ts';
-import { trainTinyRun } from '../helpers/tiny-run.ts';
 
 /**
  * The CSS position (inside the map canvas) of a drawn point, found by reading the WebGL
@@ -76,12 +75,9 @@ describe('embedding explorer (browser)', () => {
 
   before(async () => {
     temp = await createTempDir('simclr-e2e-explorer-');
-    photos = path.join(temp.path, 'photos');
-    relPaths = await writeLabelledFolder(photos, { classes: { roses: 4, ferns: 4, moss: 4 }, size: 32, format: 'png' });
-    serve = await startServe({ dataDir: path.join(temp.path, 'data') });
-    api = createWebClient({ origin: serve.origin, token: serve.token });
-    const datasetId = (await api.addDataset({ path: photos })).datasetId;
-    const outcome = await trainTinyRun(api, { datasetId, name: 'Tiny explorer run', config: { seed: 3 } });
+    const served = await serveTinyRun(temp, { classes: { roses: 4, ferns: 4, moss: 4 }, size: 32, format: 'png' }, 'Tiny explorer run', { seed: 3 });
+    ({ serve, api, photos, relPaths } = served);
+    const { outcome } = served;
     assert.equal(outcome.status, 'done', `the tiny run trains (${outcome.status}: ${outcome.reason})`);
     runId = outcome.runId;
     ({ browser, page, pageErrors } = await openStudioPage(serve, {
