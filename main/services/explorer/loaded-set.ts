@@ -8,6 +8,7 @@
 // Memory is bounded by MAX_INDEX_BYTES: N·D·4 bytes (100k × 512 = 200 MB; 1,000,000 ×
 // 512 would be 2 GB) — beyond the cap the set is refused with a message instead of
 // exhausting main's memory.
+import { labelOf } from '../../../worker/data/list-images.ts';
 import { CosineIndex, normalizeRowsInPlace, sharedFloat32 } from './cosine-index.ts';
 import type { EmbeddingCatalogue, FreshRow, StoredSet } from './embedding-catalogue.ts';
 import type { EmbeddingFiles } from './embedding-files.ts';
@@ -25,11 +26,6 @@ export interface LoadedSet {
   readonly positionOf: ReadonlyMap<number, number>;
   /** The first folder under the dataset root per position ('' at the root). */
   readonly labels: readonly string[];
-}
-
-export function labelOf(relPath: string): string {
-  const slash = relPath.indexOf('/');
-  return slash < 0 ? '' : relPath.slice(0, slash);
 }
 
 /** Refuses a set of `count` vectors above the memory cap, before anything is read. */
