@@ -8,11 +8,19 @@ export function errorMessage(error: unknown): string {
 }
 
 /**
- * A thrown value as data that can cross a thread or a transport (the training worker's
- * failures, the API's errors): an Error's name and message; anything else as an 'Error'
- * whose message is its text.
+ * An error as data: how errors cross a transport (the API's answers, main/api/contract.ts)
+ * and a thread (the worker's failures, worker/protocol.ts); rethrown on the other side.
  */
-export function errorNameAndMessage(error: unknown): { name: string; message: string } {
+export interface SerializedError {
+  name: string;
+  message: string;
+}
+
+/**
+ * A thrown value as a SerializedError: an Error's name and message; anything else as an
+ * 'Error' whose message is its text.
+ */
+export function errorNameAndMessage(error: unknown): SerializedError {
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: 'Error', message: String(error) };
 }

@@ -5,6 +5,7 @@
 //
 // Bulk data (pixels, embeddings) travels as typed arrays inside payloads and is sent as
 // transferables, never copied element by element into JSON.
+import type { SerializedError } from '../main/error-message.ts';
 import type { BackendName, BackendPreference } from './backend.ts';
 import type { EmbedJobProgress, EmbedJobRequest, EmbedJobResult } from './jobs/embed-job.ts';
 import type { ExportEncoderJobRequest, ExportEncoderJobResult } from './jobs/explorer-export-encoder-job.ts';
@@ -50,17 +51,12 @@ export type MainToWorker =
   | { type: 'control'; jobId: string; action: 'pause' | 'resume' | 'cancel' }
   | { type: 'shutdown' };
 
-export interface SerializedWorkerError {
-  name: string;
-  message: string;
-}
-
 export type WorkerToMain =
   /** Sent once after the backend is chosen; `reasons` says why better ones were not. */
   | { type: 'ready'; backend: BackendName; detail: string; reasons: readonly string[] }
   /** The backend could not be initialised at all; the worker exits after this. */
-  | { type: 'fatal'; error: SerializedWorkerError }
+  | { type: 'fatal'; error: SerializedError }
   | { type: 'progress'; jobId: string; payload: unknown }
   | { type: 'log'; jobId: string | null; level: 'info' | 'warn'; message: string }
   | { type: 'done'; jobId: string; result: unknown }
-  | { type: 'failed'; jobId: string; error: SerializedWorkerError };
+  | { type: 'failed'; jobId: string; error: SerializedError };

@@ -37,10 +37,7 @@ export const eventNames = [...libraryEventNames, ...experimentsEventNames, ...ex
 export type EventName = (typeof eventNames)[number];
 
 /** Errors cross transports as data and are rethrown by the client. */
-export interface SerializedError {
-  name: string;
-  message: string;
-}
+export type { SerializedError } from '../error-message.ts';
 
 // Compile-time guarantee that the schemas and the interface name the same methods.
 type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
