@@ -39,6 +39,7 @@ export function readBmpHeader(buf: Buffer): BmpHeader {
     // OS/2 BITMAPCOREHEADER: 16-bit sizes, 3-byte palette entries (handled as 8-bit palette below).
     const width = buf.readUInt16LE(18);
     const height = buf.readUInt16LE(20);
+    if (width === 0 || height === 0) throw impossibleSize(width, height);
     return { width, height, bitsPerPixel: buf.readUInt16LE(24), compression: BI_RGB, topDown: false, pixelOffset, headerSize, paletteSize: 0 };
   }
   if (buf.length < 54) throw new BmpError('the BMP header is incomplete');
@@ -47,8 +48,13 @@ export function readBmpHeader(buf: Buffer): BmpHeader {
   const bitsPerPixel = buf.readUInt16LE(28);
   const compression = buf.readUInt32LE(30);
   const paletteSize = buf.readUInt32LE(46);
-  if (width <= 0 || rawHeight === 0) throw new BmpError(`the BMP header gives an impossible size (${width}×${rawHeight})`);
+  if (width <= 0 || rawHeight === 0) throw impossibleSize(width, rawHeight);
   return { width, height: Math.abs(rawHeight), bitsPerPixel, compression, topDown: rawHeight < 0, pixelOffset, headerSize, paletteSize };
+}
+
+/** A BMP with no pixels (or a negative width) is damaged: sharp and the grid need at least 1×1. */
+function impossibleSize(width: number, height: number): BmpError {
+  return new BmpError(`the BMP header gives an impossible size (${width}×${height})`);
 }
 
 /** Decodes a whole BMP; throws BmpError naming what is wrong or unsupported. */
