@@ -1,7 +1,8 @@
 // The one long-lived worker thread, for real: the backend it reports, train jobs with
 // progress, a FIFO queue (two jobs one after another, never together), pause/resume and
 // cancel, a failing job that leaves the worker usable, a killed worker replaced for the
-// next job, an interactive preview while a run trains, and a clean close.
+// next job, an interactive preview while a run trains, a job id already in use refused
+// (interactive or queued), and a clean close.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -148,6 +149,34 @@ describe('WorkerHost', () => {
     assert.equal(host.currentJobId, 'long', 'the run is still the current job');
     host.cancel('long');
     assert.equal((await training).status, 'cancelled');
+  });
+
+  test('an interactive job is refused when its id is taken by a live job, naming the id; the live jobs go on', async () => {
+    let started!: () => void;
+    const trainingStarted = new Promise<void>((resolve) => (started = resolve));
+    const training = host.run('train', request('busy-id', {}, { ...TINY, epochs: 5 }), {
+      jobId: 'busy-id',
+      onProgress: (p) => {
+        if (p.type === 'step' && p.metrics.step === 1) {
+          host.pause('busy-id');
+          started();
+        }
+      },
+    });
+    await trainingStarted;
+    const previewRequest = { images: images.slice(0, 2), config: resolveTrainConfig(TINY), seed: 3, cacheDir: path.join(tmp.path, 'cache') };
+    await assert.rejects(host.run('preview', previewRequest, { jobId: 'busy-id', interactive: true }), /a job with id 'busy-id' is already queued or running/);
+    // Two interactive jobs with one id sent together: the second is refused at once, the first runs.
+    const first = host.run('preview', previewRequest, { jobId: 'twice', interactive: true });
+    await assert.rejects(host.run('preview', previewRequest, { jobId: 'twice', interactive: true }), /'twice'/);
+    // And a queued job may not take the id of a live interactive one.
+    await assert.rejects(host.run('train', request('twice-train'), { jobId: 'twice' }), /'twice'/);
+    assert.equal((await first).items.length, 2);
+    assert.equal(host.currentJobId, 'busy-id', 'the run was not disturbed');
+    host.cancel('busy-id');
+    assert.equal((await training).status, 'cancelled');
+    // Once settled, the ids are free again.
+    assert.equal((await host.run('preview', previewRequest, { jobId: 'twice', interactive: true })).items.length, 2);
   });
 
   test('a killed worker fails its job with the reason; the next job gets a new worker', async () => {

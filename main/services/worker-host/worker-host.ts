@@ -84,6 +84,8 @@ interface QueuedJob {
   readonly reject: (error: Error) => void;
   /** Paused while still queued: sent as a control message right after the job. */
   paused: boolean;
+  /** Handed to the worker (an interactive job waits for the worker to be ready first). */
+  sent: boolean;
 }
 
 interface LiveWorker {
@@ -142,8 +144,10 @@ export class WorkerHost {
   run<K extends JobKind>(kind: K, request: JobRequest<K>, options: RunJobOptions<K> = {}): Promise<JobResult<K>> {
     if (this.#closed) return Promise.reject(new WorkerFailedError('the worker host is closed'));
     const jobId = options.jobId ?? `job-${this.#nextId++}`;
-    if (this.#current?.jobId === jobId || this.#queue.some((j) => j.jobId === jobId)) {
-      return Promise.reject(new Error(`a job with id '${jobId}' is already queued or running`));
+    // Ids address pause/resume/cancel and the worker's replies: two live jobs with one id
+    // would answer for each other, so a second one is refused whatever its kind.
+    if (this.#idInUse(jobId)) {
+      return Promise.reject(new Error(`a job with id '${jobId}' is already queued or running; give each live job its own id`));
     }
     return new Promise<JobResult<K>>((resolve, reject) => {
       const job: QueuedJob = {
@@ -155,12 +159,17 @@ export class WorkerHost {
         resolve: resolve as (result: unknown) => void,
         reject,
         paused: false,
+        sent: false,
       };
       if (options.signal) {
         if (options.signal.aborted) return reject(new JobCancelledError(`job ${jobId} was cancelled before it started`));
         options.signal.addEventListener('abort', () => this.cancel(jobId), { once: true });
       }
-      if (options.interactive) void this.#sendInteractive(job);
+      if (options.interactive) {
+        // Registered now, not once the worker is ready, so its id is taken from this moment.
+        this.#interactive.set(jobId, job);
+        void this.#sendInteractive(job);
+      }
       else {
         this.#queue.push(job);
         void this.#pump();
@@ -214,9 +223,22 @@ export class WorkerHost {
     await live.worker.terminate();
   }
 
+  #idInUse(jobId: string): boolean {
+    return this.#current?.jobId === jobId || this.#interactive.has(jobId) || this.#queue.some((j) => j.jobId === jobId);
+  }
+
   #control(jobId: string, action: ControlAction): boolean {
-    if (this.#current?.jobId === jobId || this.#interactive.has(jobId)) {
+    const interactive = this.#interactive.get(jobId);
+    if (this.#current?.jobId === jobId || interactive?.sent) {
       this.#live?.worker.postMessage({ type: 'control', jobId, action } satisfies MainToWorker);
+      return true;
+    }
+    if (interactive) {
+      // Still waiting for the worker to be ready: handled here, like a queued job.
+      if (action === 'cancel') {
+        this.#interactive.delete(jobId);
+        interactive.reject(new JobCancelledError(`job ${jobId} was cancelled before it started`));
+      } else interactive.paused = action === 'pause';
       return true;
     }
     const index = this.#queue.findIndex((j) => j.jobId === jobId);
@@ -247,29 +269,36 @@ export class WorkerHost {
       }
       if (this.#current !== job || live.dead) return; // closed or died meanwhile
       this.#send(live, job);
-      if (job.paused) live.worker.postMessage({ type: 'control', jobId: job.jobId, action: 'pause' } satisfies MainToWorker);
     } finally {
       this.#pumping = false;
     }
   }
 
+  /** Sends an interactive job (already in #interactive) once the worker is ready. */
   async #sendInteractive(job: QueuedJob): Promise<void> {
     const live = this.#ensureWorker();
+    let failure: Error | null = null;
     try {
       await live.ready;
     } catch (error) {
-      return job.reject(error as Error);
+      failure = error as Error;
     }
-    if (live.dead || this.#closed) return job.reject(new WorkerFailedError('the worker stopped before the job could start'));
-    this.#interactive.set(job.jobId, job);
+    if (this.#interactive.get(job.jobId) !== job) return; // cancelled, closed or failed meanwhile
+    if (!failure && (live.dead || this.#closed)) failure = new WorkerFailedError('the worker stopped before the job could start');
+    if (failure) {
+      this.#interactive.delete(job.jobId);
+      return job.reject(failure);
+    }
     this.#send(live, job);
   }
 
-  /** Hands a job to the worker, which is kept alive (ref) until the job settles. */
+  /** Hands a job to the worker, which is kept alive (ref) until the job settles; a pause asked for meanwhile follows it. */
   #send(live: LiveWorker, job: QueuedJob): void {
     live.worker.ref();
+    job.sent = true;
     job.onStart?.();
     live.worker.postMessage({ type: 'job', jobId: job.jobId, kind: job.kind, request: job.request } satisfies MainToWorker);
+    if (job.paused) live.worker.postMessage({ type: 'control', jobId: job.jobId, action: 'pause' } satisfies MainToWorker);
   }
 
   /** The job a worker message is about: the current one or an interactive one. */
@@ -279,7 +308,7 @@ export class WorkerHost {
 
   #settle(job: QueuedJob, settle: () => void): void {
     if (this.#interactive.delete(job.jobId)) {
-      if (!this.#current && this.#interactive.size === 0) this.#live?.worker.unref();
+      this.#unrefIfIdle();
       settle();
     } else this.#finish(job, settle);
   }
@@ -288,9 +317,15 @@ export class WorkerHost {
   #finish(job: QueuedJob, settle: () => void): void {
     if (this.#current !== job) return;
     this.#current = undefined;
-    if (this.#interactive.size === 0) this.#live?.worker.unref();
+    this.#unrefIfIdle();
     settle();
     queueMicrotask(() => void this.#pump());
+  }
+
+  /** No job is in the worker's hands: it may stop keeping the process alive. */
+  #unrefIfIdle(): void {
+    if (this.#current || [...this.#interactive.values()].some((j) => j.sent)) return;
+    this.#live?.worker.unref();
   }
 
   #ensureWorker(): LiveWorker {
