@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { createInProcessImageTasks, WorkerImageTasks } from '../../main/services/library/image-tasks.ts';
 import { inspectFile } from '../../main/services/library/inspect-file.ts';
 import { createTempDir, decompressionBombPng, writeImage, type TempDir } from '../helpers/image-fixtures.ts';
@@ -141,6 +142,53 @@ describe('image tasks in the worker thread', () => {
       assert.deepEqual(v, { kind: 'gone' });
     } finally {
       await worker.close();
+    }
+  });
+
+  test('when the thread cannot be started, work runs in-process with the same answers, and that is reported once', async (t) => {
+    const good = await writeImage(path.join(tmp.path, 'f-good.png'), { format: 'png', width: 24, height: 18 });
+    const bomb = path.join(tmp.path, 'f-bomb.png');
+    await writeFile(bomb, decompressionBombPng());
+    const listed = { good: await stat(good), bomb: await stat(bomb) };
+    const reports = t.mock.method(console, 'error', () => undefined);
+    // `new Worker` refuses a non-file URL synchronously: the thread cannot start at all.
+    const tasks = new WorkerImageTasks({ url: new URL('https://example.invalid/image-worker.js') });
+    const local = createInProcessImageTasks();
+    try {
+      const [goodAnswer, bombAnswer] = await tasks.inspectMany(
+        [
+          { absPath: good, rel: 'f-good.png', listed: listed.good },
+          { absPath: bomb, rel: 'f-bomb.png', listed: listed.bomb },
+        ],
+        LIMIT.maxPixels,
+      );
+      assert.deepEqual(goodAnswer?.kind === 'image' && [goodAnswer.width, goodAnswer.height, goodAnswer.format], [24, 18, 'png']);
+      assert.match(bombAnswer?.kind === 'skipped' ? bombAnswer.reason : '', /'f-bomb\.png'.*above the limit/);
+      assert.deepEqual(goodAnswer, await local.inspect(good, 'f-good.png', LIMIT.maxPixels, listed.good));
+      assert.deepEqual(await tasks.inspect(good, 'f-good.png', LIMIT.maxPixels, listed.good), goodAnswer);
+      const out = path.join(tmp.path, 'f-thumb.webp');
+      await tasks.thumbnail({ absPath: good, out, size: 8, maxPixels: 24 * 18, format: 'png' });
+      assert.ok((await stat(out)).size > 0);
+      await assert.rejects(tasks.thumbnail({ absPath: bomb, out: path.join(tmp.path, 'f-bomb.webp'), size: 8, maxPixels: 1000, format: 'png' }), /pixel limit/);
+      assert.equal(reports.mock.callCount(), 1, 'four tasks, one report');
+      assert.match(String(reports.mock.calls[0]?.arguments[0]), /image worker thread could not be started \(.*URL.*\); images are inspected and thumbnails made on the main thread/);
+    } finally {
+      await tasks.close();
+    }
+    await assert.rejects(tasks.inspect(good, 'f-good.png', LIMIT.maxPixels, listed.good), /the library is closed/);
+  });
+
+  test('a thread whose module throws while loading fails the task with that error (no silent fallback), each time', async () => {
+    const script = path.join(tmp.path, 'throws-at-load.mjs');
+    await writeFile(script, "throw new Error('the image worker module is broken');\n");
+    const good = await writeImage(path.join(tmp.path, 'l-good.png'));
+    const tasks = new WorkerImageTasks({ url: pathToFileURL(script) });
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        await assert.rejects(tasks.inspect(good, 'l-good.png', LIMIT.maxPixels, await stat(good)), /the image worker module is broken/);
+      }
+    } finally {
+      await tasks.close();
     }
   });
 });

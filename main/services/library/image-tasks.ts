@@ -1,6 +1,7 @@
 // The image work of the library (inspecting files, rendering thumbnails), run in one
 // worker thread by default so the main event loop stays free for the UI and IPC; or
-// in-process (tests, or when a worker cannot start, e.g. a bundle without the file).
+// in-process (tests, or when `new Worker` refuses to start the thread at all, below).
+import { errorMessage } from '../../error-message.ts';
 import { renderThumbnail, type ThumbnailJob } from '../thumbnails/render-thumbnail.ts';
 import { WorkerClient } from '../worker-client.ts';
 import { inspectFile, type Inspection } from './inspect-file.ts';
@@ -56,23 +57,35 @@ const WORKER_URL = new URL('./image-worker.ts', import.meta.url);
 
 type TaskResult = Inspection[] | null;
 
+export interface WorkerImageTasksOptions {
+  /** The thread's module; image-worker.ts (or its bundle) unless a test points elsewhere. */
+  url?: URL;
+}
+
 /**
  * One worker thread, started on first use. It keeps the process alive only while tasks
  * are pending. If it dies, pending tasks fail with its error and the next task starts a
- * new one; if it cannot be started at all, tasks run in-process from then on.
+ * new one: that includes a thread whose module fails to load (missing file, a throw at
+ * load), which `new Worker` only reports after it started. If `new Worker` itself throws
+ * (the thread cannot be started at all), tasks run in-process from then on, and that is
+ * reported once on the console (the app still works, only the main loop does the work).
  */
 export class WorkerImageTasks implements ImageTasks {
-  private readonly thread = new WorkerClient<TaskBody, ImageTaskReply, TaskResult>({
-    url: WORKER_URL,
-    settle: (reply) => {
-      if ('result' in reply) return reply.result;
-      throw new Error(reply.error);
-    },
-    died: (death) => ('error' in death ? death.error : new Error(`the image worker thread stopped (exit code ${death.exitCode})`)),
-    closing: () => new Error('the library is closing'),
-    closed: () => new Error('the library is closed'),
-  });
+  private readonly thread: WorkerClient<TaskBody, ImageTaskReply, TaskResult>;
   private fallback: ImageTasks | undefined;
+
+  constructor(options: WorkerImageTasksOptions = {}) {
+    this.thread = new WorkerClient<TaskBody, ImageTaskReply, TaskResult>({
+      url: options.url ?? WORKER_URL,
+      settle: (reply) => {
+        if ('result' in reply) return reply.result;
+        throw new Error(reply.error);
+      },
+      died: (death) => ('error' in death ? death.error : new Error(`the image worker thread stopped (exit code ${death.exitCode})`)),
+      closing: () => new Error('the library is closing'),
+      closed: () => new Error('the library is closed'),
+    });
+  }
 
   async inspect(absPath: string, rel: string, maxPixels: number, listed: ListedStat): Promise<Inspection> {
     const [result] = await this.inspectMany([{ absPath, rel, listed }], maxPixels);
@@ -99,8 +112,10 @@ export class WorkerImageTasks implements ImageTasks {
     if (this.fallback && !this.thread.closed) return inProcess(this.fallback);
     try {
       return this.thread.call(body, undefined);
-    } catch {
-      // `new Worker` threw (e.g. a bundle without the worker's file): in-process from now on.
+    } catch (error) {
+      // `new Worker` threw (e.g. an unsupported URL or runtime): in-process from now on.
+      // Only the first task gets here; later ones see the fallback above.
+      console.error(`SimCLR Studio: the image worker thread could not be started (${errorMessage(error)}); images are inspected and thumbnails made on the main thread instead`);
       this.fallback = createInProcessImageTasks();
       return inProcess(this.fallback);
     }
