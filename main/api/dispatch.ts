@@ -2,6 +2,7 @@
 // schema, run it on the API implementation, and turn any error into data.
 import { z } from 'zod';
 import { errorNameAndMessage } from '../error-message.ts';
+import { formatZodIssues } from '../zod-issues.ts';
 import { methodInputs, type MethodName, type SerializedError, type StudioApi } from './contract.ts';
 
 export type CallOutcome = { ok: true; value: unknown } | { ok: false; error: SerializedError };
@@ -12,8 +13,7 @@ export function isMethodName(name: unknown): name is MethodName {
 
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof z.ZodError) {
-    const detail = error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-    return { name: 'InvalidInput', message: `invalid input: ${detail}` };
+    return { name: 'InvalidInput', message: `invalid input: ${formatZodIssues(error, { whole: 'input' })}` };
   }
   return errorNameAndMessage(error);
 }

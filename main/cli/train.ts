@@ -30,6 +30,7 @@ import { assertResumable, configAsInput } from '../../worker/simclr/trainer-resu
 import { disposeSession } from '../../worker/simclr/trainer-session.ts';
 import { trainRun, type StepMetrics } from '../../worker/simclr/trainer.ts';
 import { errorMessage } from '../error-message.ts';
+import { formatZodIssues } from '../zod-issues.ts';
 import { choiceFlag, CliError, logLine, numberFlag, parseCommandArgs, printJson } from './common.ts';
 import { openFolderForCli } from './open-folder.ts';
 import { ProgressLine } from './progress-line.ts';
@@ -73,8 +74,7 @@ const FLAG_OF: Record<string, string> = {
 /** Turns zod's validation error into one line per field, naming the flag where there is one. */
 export function configError(error: unknown): never {
   if (error instanceof ZodError) {
-    const field = (p: PropertyKey[]) => FLAG_OF[p.join('.')] ?? (p.join('.') || 'config');
-    throw new CliError(`invalid settings: ${error.issues.map((i) => `${field(i.path)}: ${i.message}`).join('; ')}`);
+    throw new CliError(`invalid settings: ${formatZodIssues(error, { whole: 'config', rename: (field) => FLAG_OF[field] })}`);
   }
   throw error;
 }

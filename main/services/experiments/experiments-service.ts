@@ -10,6 +10,7 @@ import type { ExperimentDetail, ExperimentSummary, TrainConfig } from '../../api
 import { isActiveRunStatus } from '../../api/contract-experiments.ts';
 import type { DatasetSummary } from '../../api/contract-library.ts';
 import { resolveTrainConfig, type TrainConfigInput } from '../../../worker/simclr/config.ts';
+import { formatZodIssues } from '../../zod-issues.ts';
 import type { RunMetricsStore } from '../training/run-metrics-store.ts';
 import type { ExperimentRow, ExperimentStore } from './experiment-store.ts';
 import { experimentDetail, experimentSummary } from './summaries.ts';
@@ -131,8 +132,7 @@ export function validConfig(input: Record<string, unknown>): TrainConfig {
     return resolveTrainConfig(input as TrainConfigInput);
   } catch (error) {
     if (error instanceof ZodError) {
-      const detail = error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'config'}: ${i.message}`).join('; ');
-      throw new ExperimentError(`The training settings are not valid: ${detail}.`);
+      throw new ExperimentError(`The training settings are not valid: ${formatZodIssues(error, { whole: 'config' })}.`);
     }
     throw error;
   }
