@@ -1,5 +1,7 @@
 // Chooses the TensorFlow.js backend the worker trains on, best first:
-//   tensorflow  @tensorflow/tfjs-node-gpu (CUDA), then @tensorflow/tfjs-node (native CPU)
+//   tensorflow  @tensorflow/tfjs-node-gpu (CUDA), then @tensorflow/tfjs-node (native CPU);
+//               the CUDA build also loads without a GPU and then runs on the CPU, so
+//               where it runs is read from the binding (tensorflow-device.ts)
 //   wasm        @tensorflow/tfjs-backend-wasm + the project's training kernels (kernels/)
 //   cpu         tfjs's pure-JS backend (always there, very slow)
 // and says why each better one was not taken. The tfjs-node packages are optional
@@ -16,6 +18,7 @@ import { errorMessage } from '../main/error-message.ts';
 import type { BACKENDS } from './simclr/config.ts';
 import { registerWasmTrainingKernels } from './kernels/index.ts';
 import type { Tf } from './kernels/types.ts';
+import { CUDA_REQUIREMENT, type TensorflowBackendReport, tensorflowPlacement } from './tensorflow-device.ts';
 
 export type BackendPreference = (typeof BACKENDS)[number];
 export type BackendName = Exclude<BackendPreference, 'auto'>;
@@ -27,6 +30,8 @@ export interface BackendChoice {
   readonly name: BackendName;
   /** What exactly runs, for logs and the UI, e.g. "wasm (XNNPACK, SIMD, 1 thread) …". */
   readonly detail: string;
+  /** True only when TensorFlow really placed its tensors on a GPU (tensorflow-device.ts), not merely when its CUDA build loaded. */
+  readonly gpu: boolean;
   /** The project's single @tensorflow/tfjs instance, set to this backend. */
   readonly tf: Tf;
   /** Why each better backend was not chosen, best first (empty when the best one was). */
@@ -49,15 +54,17 @@ export const TFJS_NODE_GPU = '@tensorflow/tfjs-node-gpu';
 export const TFJS_NODE = '@tensorflow/tfjs-node';
 export const TFJS_WASM = '@tensorflow/tfjs-backend-wasm';
 
-const CUDA_REQUIREMENT =
-  'it needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1 installed (libcudart.so.11.0, libcudnn.so.8 on Linux)';
-
 interface Attempt {
   readonly name: BackendName;
   /** Short label used in reasons, e.g. "tensorflow (GPU)". */
   readonly label: string;
-  /** Makes the backend current; returns its detail, or throws why it cannot. */
-  readonly activate: (loader: ModuleLoader) => Promise<string>;
+  /** Makes the backend current; returns what runs, or throws why it cannot. */
+  readonly activate: (loader: ModuleLoader) => Promise<Activated>;
+}
+
+interface Activated {
+  readonly detail: string;
+  readonly gpu: boolean;
 }
 
 const ATTEMPTS: readonly Attempt[] = [
@@ -65,18 +72,13 @@ const ATTEMPTS: readonly Attempt[] = [
     name: 'tensorflow',
     label: 'tensorflow (GPU)',
     activate: (loader) =>
-      activateTensorflow(
-        loader,
-        TFJS_NODE_GPU,
-        'TensorFlow, CUDA build (runs on the GPU when TensorFlow finds one, else on the CPU)',
-        (why) => `${why}; ${CUDA_REQUIREMENT}`,
-      ),
+      activateTensorflow(loader, TFJS_NODE_GPU, (why) => `${why}; it needs ${CUDA_REQUIREMENT}`),
   },
   {
     name: 'tensorflow',
     label: 'tensorflow (CPU)',
     activate: (loader) =>
-      activateTensorflow(loader, TFJS_NODE, 'TensorFlow native CPU', (why) =>
+      activateTensorflow(loader, TFJS_NODE, (why) =>
         why.endsWith('is not installed') ? `${why} (its install downloads libtensorflow; it fails without that download)` : why,
       ),
   },
@@ -101,17 +103,17 @@ export async function selectBackend(
   }
   const reasons: string[] = [];
   for (const attempt of candidates) {
-    let detail: string;
+    let activated: Activated;
     try {
-      detail = await attempt.activate(loader);
+      activated = await attempt.activate(loader);
     } catch (error) {
       const reason = `${attempt.label}: ${errorMessage(error)}`;
       reasons.push(reason);
       log(`backend: not ${reason}`);
       continue;
     }
-    log(`backend: using ${attempt.name} — ${detail}`);
-    return { name: attempt.name, detail, tf, reasons };
+    log(`backend: using ${attempt.name} — ${activated.detail}`);
+    return { name: attempt.name, detail: activated.detail, gpu: activated.gpu, tf, reasons };
   }
   throw new BackendUnavailableError(
     `backend '${preference}' is not available here: ${reasons.join('; ')}. ` +
@@ -119,13 +121,11 @@ export async function selectBackend(
   );
 }
 
-/** Imports a tfjs-node flavour and checks it registered 'tensorflow' on OUR tf. */
-async function activateTensorflow(
-  loader: ModuleLoader,
-  specifier: string,
-  what: string,
-  explain: (why: string) => string,
-): Promise<string> {
+/**
+ * Imports a tfjs-node flavour, checks it registered 'tensorflow' on OUR tf, and says where
+ * it runs: the CUDA build loads without a GPU too, and then runs on the CPU.
+ */
+async function activateTensorflow(loader: ModuleLoader, specifier: string, explain: (why: string) => string): Promise<Activated> {
   try {
     await loader.importModule(specifier);
   } catch (error) {
@@ -140,10 +140,11 @@ async function activateTensorflow(
   if (!(await tf.setBackend('tensorflow'))) {
     throw new Error(explain(`${specifier} loaded but its TensorFlow backend failed to initialise`));
   }
-  return `${what} (${specifier})`;
+  const placement = tensorflowPlacement(specifier, tf.backend() as TensorflowBackendReport);
+  return { detail: placement.detail, gpu: placement.device === 'gpu' };
 }
 
-async function activateWasm(loader: ModuleLoader): Promise<string> {
+async function activateWasm(loader: ModuleLoader): Promise<Activated> {
   try {
     await loader.importModule(TFJS_WASM);
   } catch (error) {
@@ -156,15 +157,15 @@ async function activateWasm(loader: ModuleLoader): Promise<string> {
   }
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-  return (
+  const detail =
     `${TFJS_WASM}, XNNPACK${simd ? ' with SIMD' : ' without SIMD'}, ` +
-    `${threads ? 'multithreaded' : 'single-threaded'}; gradient convolutions by the project's kernels`
-  );
+    `${threads ? 'multithreaded' : 'single-threaded'}; gradient convolutions by the project's kernels`;
+  return { detail, gpu: false };
 }
 
-async function activateCpu(): Promise<string> {
+async function activateCpu(): Promise<Activated> {
   if (!(await tf.setBackend('cpu'))) throw new Error('the pure-JS cpu backend failed to initialise');
-  return 'pure JavaScript (slow: for tests and machines where nothing else runs)';
+  return { detail: 'pure JavaScript (slow: for tests and machines where nothing else runs)', gpu: false };
 }
 
 /** "not installed" when the package itself is missing, else the loader's own message. */

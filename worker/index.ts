@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     port!.close();
     return;
   }
-  post({ type: 'ready', backend: backend.name, detail: backend.detail, reasons: backend.reasons });
+  post({ type: 'ready', backend: backend.name, detail: backend.detail, gpu: backend.gpu, reasons: backend.reasons });
 }
 
 void main();

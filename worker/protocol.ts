@@ -52,8 +52,8 @@ export type MainToWorker =
   | { type: 'shutdown' };
 
 export type WorkerToMain =
-  /** Sent once after the backend is chosen; `reasons` says why better ones were not. */
-  | { type: 'ready'; backend: BackendName; detail: string; reasons: readonly string[] }
+  /** Sent once after the backend is chosen; `reasons` says why better ones were not; `gpu`: TensorFlow really runs on a GPU. */
+  | { type: 'ready'; backend: BackendName; detail: string; gpu: boolean; reasons: readonly string[] }
   /** The backend could not be initialised at all; the worker exits after this. */
   | { type: 'fatal'; error: SerializedError }
   | { type: 'progress'; jobId: string; payload: unknown }

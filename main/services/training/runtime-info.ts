@@ -1,6 +1,7 @@
 // What the worker trains on, in the contract's terms, with plain advice on how to get a
-// faster backend. GPU: selectBackend tries tensorflow-GPU first, so a 'tensorflow'
-// backend chosen with no reason recorded against a better one is the GPU.
+// faster backend. GPU: only when the worker saw TensorFlow place its tensors on a GPU
+// (worker/tensorflow-device.ts); tfjs-node-gpu loaded on a machine without a usable GPU
+// runs on the CPU and is labelled so.
 import type { BackendKind, RuntimeInfo } from '../../api/contract-experiments.ts';
 import type { WorkerReady } from '../worker-host/worker-host.ts';
 
@@ -10,7 +11,7 @@ const NATIVE_HOW =
   'Without a GPU, the optional package @tensorflow/tfjs-node (native TensorFlow; its install downloads libtensorflow) usually trains several times faster than WebAssembly.';
 
 export function isGpu(ready: WorkerReady): boolean {
-  return ready.backend === 'tensorflow' && ready.reasons.length === 0;
+  return ready.backend === 'tensorflow' && ready.gpu;
 }
 
 export function speedHint(ready: WorkerReady): string | null {

@@ -17,6 +17,8 @@ import { defaultWorkerUrl } from './worker-entry.ts';
 export interface WorkerReady {
   readonly backend: BackendName;
   readonly detail: string;
+  /** TensorFlow placed its tensors on a GPU (not merely: its CUDA build loaded). */
+  readonly gpu: boolean;
   readonly reasons: readonly string[];
 }
 
@@ -364,7 +366,7 @@ export class WorkerHost {
     if (live.dead) return;
     switch (message.type) {
       case 'ready': {
-        const info: WorkerReady = { backend: message.backend, detail: message.detail, reasons: message.reasons };
+        const info: WorkerReady = { backend: message.backend, detail: message.detail, gpu: message.gpu, reasons: message.reasons };
         this.#lastReady = info;
         markReady(info);
         this.#emit({ type: 'ready', ...info });
