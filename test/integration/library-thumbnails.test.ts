@@ -1,12 +1,14 @@
 // Thumbnails: real sharp output on disk, EXIF orientation applied, cached by content,
 // refused for anything outside the dataset, made in bulk after a scan.
 import assert from 'node:assert/strict';
-import { readdir, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { createStudio, type Studio } from '../../main/services/studio.ts';
 import { ThumbnailError } from '../../main/services/thumbnails/thumbnail-service.ts';
+import { thumbnailPath } from '../../main/services/thumbnails/thumbnail-cache.ts';
 import { createTempDir, writeImage, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
 
 let tmp: TempDir;
@@ -98,6 +100,23 @@ describe('prefetchDataset', () => {
     let files = 0;
     for (const shard of shards) files += (await readdir(path.join(studio.dataDir, 'thumbnails', shard))).filter((f) => f.endsWith('.webp')).length;
     assert.equal(files, page.total);
+  });
+
+  test('makes nothing for a catalogued file that became a link out of the dataset, even with the same bytes and time', async () => {
+    // Bulk jobs look at the cache before resolving the file: a miss must still resolve it
+    // and refuse the escape. Moving the file out keeps its size and mtime, so only the
+    // path check can refuse it.
+    const swapRoot = path.join(tmp.path, 'swap');
+    await mkdir(swapRoot);
+    await writeImage(path.join(swapRoot, 'x.png'), { seed: 73 });
+    const swapId = (await studio.api.addDataset({ path: swapRoot })).datasetId;
+    await rename(path.join(swapRoot, 'x.png'), path.join(tmp.path, 'outside-x.png'));
+    await symlink(path.join(tmp.path, 'outside-x.png'), path.join(swapRoot, 'x.png'));
+    const hash = createHash('sha256').update(await readFile(path.join(tmp.path, 'outside-x.png'))).digest('hex');
+    assert.equal(await studio.thumbnails.prefetchDataset(swapId), 0);
+    await assert.rejects(stat(thumbnailPath(path.join(studio.dataDir, 'thumbnails'), hash, studio.thumbnails.size)), { code: 'ENOENT' });
+    await rejectsWith(studio.thumbnails.thumbnailFile(swapId, 'x.png'), 'invalid-path');
+    await studio.api.removeDataset({ datasetId: swapId });
   });
 });
 

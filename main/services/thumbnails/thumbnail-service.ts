@@ -90,7 +90,7 @@ export class ThumbnailService {
     }
     const image = this.source.image(datasetId, relPath);
     if (!image) throw new ThumbnailError('not-found', `'${relPath}' is not a usable image of this dataset.`);
-    return { path: (await this.ensure(image, absPath)).path, contentType: THUMBNAIL_CONTENT_TYPE };
+    return { path: (await this.ensure(image, async () => absPath)).path, contentType: THUMBNAIL_CONTENT_TYPE };
   }
 
   /**
@@ -114,8 +114,9 @@ export class ThumbnailService {
           this.bulkConcurrency,
           async (image) => {
             try {
-              const absPath = await resolveInsideDataset(root, image.relPath);
-              if ((await this.ensure(image, absPath)).made) made++;
+              // The file is resolved (realpath, symlink escapes refused) only if its
+              // thumbnail must be made: a cached one costs one stat, and nothing is read.
+              if ((await this.ensure(image, () => resolveInsideDataset(root, image.relPath))).made) made++;
             } catch {
               // One bad or vanished file must not stop the others; lazy requests report it.
             }
@@ -140,11 +141,19 @@ export class ThumbnailService {
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
-  /** The cached thumbnail's path, made now if missing (`made` tells which). */
-  private async ensure(image: ImageRecord, absPath: string): Promise<{ path: string; made: boolean }> {
+  /**
+   * The cached thumbnail's path, made now if missing (`made` tells which). The cache key
+   * is the catalogued content hash, so a hit needs nothing from the image file;
+   * `resolve` gives the file's checked path (see resolveInsideDataset) and is called
+   * only on a miss, before anything is read.
+   */
+  private async ensure(image: ImageRecord, resolve: () => Promise<string>): Promise<{ path: string; made: boolean }> {
     const out = thumbnailPath(this.cacheDir, image.contentHash, this.size);
     const cached = await stat(out).catch(() => null);
     if (cached && cached.size > 0) return { path: out, made: false };
+    // Resolved before joining a job in flight, so that a refused path fails here even if
+    // another file with the same content is being made.
+    const absPath = await resolve();
     const running = this.inFlight.get(out);
     if (running) {
       await running; // someone else is making it: wait, do not make it twice
