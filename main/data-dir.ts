@@ -13,3 +13,8 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = 
   if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', PRODUCT_NAME);
   return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), PRODUCT_NAME);
 }
+
+/** <data dir>/cache/pixels: the decoded-pixel cache shared by the app and the CLI. */
+export function pixelCacheDir(dataDir: string): string {
+  return path.join(dataDir, 'cache', 'pixels');
+}

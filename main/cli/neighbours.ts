@@ -6,6 +6,7 @@
 // one of the folder's images.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { defaultDataDir, pixelCacheDir } from '../data-dir.ts';
 import { CosineIndex } from '../services/explorer/cosine-index.ts';
 import { prepareDataset } from '../../worker/data/dataset.ts';
 import { PixelCache } from '../../worker/data/pixel-cache.ts';
@@ -13,7 +14,6 @@ import { sourceSideFor } from '../../worker/data/source-size.ts';
 import { embedDataset } from '../../worker/embed.ts';
 import { CliError, numberFlag, parseCommandArgs, printJson } from './common.ts';
 import { embedFolderWith, loadRunEncoder } from './export-embedded.ts';
-import { cliPixelCacheDir } from './open-folder.ts';
 
 const USAGE = `usage: simclr-studio neighbours <image> --run-dir D --dataset <folder> [--k 10] [--json]
 
@@ -49,7 +49,7 @@ export async function run(argv: string[]): Promise<number> {
   const { tf, loaded } = await loadRunEncoder(values['run-dir']);
   try {
     const { imageSize } = loaded.config;
-    const queryData = await prepareDataset([{ path: query, relativePath: path.basename(query), label: '' }], { side: sourceSideFor(imageSize), cache: new PixelCache(cliPixelCacheDir()) });
+    const queryData = await prepareDataset([{ path: query, relativePath: path.basename(query), label: '' }], { side: sourceSideFor(imageSize), cache: new PixelCache(pixelCacheDir(defaultDataDir())) });
     if (queryData.size === 0) throw new CliError(`${query} cannot be used as a query: ${queryData.skipped[0]?.reason ?? 'it could not be read'}`);
     const q = await embedDataset(tf, loaded.encoder, queryData, imageSize);
 

@@ -1,8 +1,7 @@
 // A folder of images opened for a CLI command (train, embed, eval, neighbours): the one
 // place that shows its preparation on the progress line, logs each skipped file and turns
 // a missing, empty or unusable folder into a CliError that names it.
-import path from 'node:path';
-import { defaultDataDir } from '../data-dir.ts';
+import { defaultDataDir, pixelCacheDir } from '../data-dir.ts';
 import type { ImageDataset, SkippedImage } from '../../worker/data/dataset.ts';
 import { noUsableImagesMessage, openFolderDataset } from '../../worker/data/open-folder.ts';
 import { errorMessage } from '../error-message.ts';
@@ -19,18 +18,13 @@ export interface CliFolderOptions {
   readonly onSkipped?: (skipped: SkippedImage) => void;
 }
 
-/** The pixel cache the CLI shares with the app: <data dir>/cache/pixels. */
-export function cliPixelCacheDir(): string {
-  return path.join(defaultDataDir(), 'cache', 'pixels');
-}
-
 /** The folder's usable images (at least one); throws CliError otherwise. */
 export async function openFolderForCli(folder: string, options: CliFolderOptions): Promise<ImageDataset> {
   const { progress, role, onSkipped } = options;
   const prefix = role ? `--${role}: ` : '';
   const dataset = await openFolderDataset(folder, {
     imageSize: options.imageSize,
-    cacheDir: cliPixelCacheDir(),
+    cacheDir: pixelCacheDir(defaultDataDir()),
     onProgress: (done, total) => progress.update(`preparing ${role ? `${role} ` : ''}images ${done}/${total}`, done / total),
     onSkipped: (skipped) => {
       progress.log(`skipped ${skipped.path}: ${skipped.reason}`);

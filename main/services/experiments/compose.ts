@@ -4,6 +4,7 @@
 // (unless another live studio owns this data directory's training).
 import path from 'node:path';
 import type { ExperimentsApi, ExperimentsEvents, WorkerStatus } from '../../api/contract-experiments.ts';
+import { pixelCacheDir } from '../../data-dir.ts';
 import type { Db } from '../../db/open.ts';
 import type { BackendPreference } from '../../../worker/backend.ts';
 import { OwnerLock } from '../training/owner-lock.ts';
@@ -12,7 +13,7 @@ import type { TrainingDatasets } from '../training/run-images.ts';
 import { TrainingService } from '../training/training-service.ts';
 import { WorkerHost, type WorkerHostEvent } from '../worker-host/worker-host.ts';
 import { ExperimentStore } from './experiment-store.ts';
-import { createExperimentsApi, pixelCacheDir } from './experiments-api.ts';
+import { createExperimentsApi } from './experiments-api.ts';
 import { type DatasetLookup, ExperimentsService, type RunFilesOwner } from './experiments-service.ts';
 
 export interface ExperimentsPartOptions {

@@ -1,6 +1,5 @@
 // The experiments' and training's part of the API (contract-experiments.ts), on the
 // services. Composition only: validation and state live in the services.
-import path from 'node:path';
 import type { ExperimentsApi } from '../../api/contract-experiments.ts';
 import { augmentationPreview } from '../training/augmentation-preview.ts';
 import { datasetImages, type TrainingDatasets } from '../training/run-images.ts';
@@ -73,9 +72,4 @@ export function createExperimentsApi(deps: ExperimentsApiDeps): ExperimentsApi {
       return augmentationPreview(host, datasets, deps.pixelCacheDir, { datasetId, count: count ?? 4, seed: seed ?? 0, config: validConfig(config ?? {}) });
     },
   };
-}
-
-/** <data dir>/cache/pixels: the decoded-pixel cache shared by the app and the CLI. */
-export function pixelCacheDir(dataDir: string): string {
-  return path.join(dataDir, 'cache', 'pixels');
 }

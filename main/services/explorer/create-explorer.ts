@@ -3,7 +3,7 @@
 // and what the studio must call when the library changes or the app closes.
 import type { EmbeddingProgress, ExplorerApi, ProjectionProgress } from '../../api/contract.ts';
 import type { Db } from '../../db/open.ts';
-import { pixelCacheDir } from '../experiments/experiments-api.ts';
+import { pixelCacheDir } from '../../data-dir.ts';
 import type { WorkerHost } from '../worker-host/worker-host.ts';
 import { createExplorerApi } from './explorer-api.ts';
 import { ExplorerService } from './explorer-service.ts';
