@@ -256,6 +256,14 @@ export interface RunProgress {
    */
   phase: 'preparing' | 'training' | 'paused';
   message: string | null;
+  /** The lines the worker logged for this run since the previous event (backend, skipped images, checkpoints…), oldest first. */
+  log: RunLogLine[];
+}
+
+/** One line the training worker logged about a run. */
+export interface RunLogLine {
+  level: 'info' | 'warn';
+  message: string;
 }
 
 export interface RunStatusChange {

@@ -1,7 +1,8 @@
 // Training from the app through the real studio: real SQLite in a temp data dir, real
 // scanned folders, the real worker thread on wasm, tiny configs. Start → progress events
 // → done with metrics stored; presets; frozen config; a queue of two runs; pause, resume,
-// cancel; refusals before queueing; an image broken after the scan; a failing job with
+// cancel; refusals before queueing; an image broken after the scan (named in the run's
+// log); a failing job with
 // the next run still working; delete an experiment (its files, never the images).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -246,7 +247,7 @@ describe('training from the app', () => {
     await assert.rejects(studio.api.startRun({ experimentId: e3.id }), /batch size 16 is larger than the 8 images/);
   });
 
-  test('an image broken after the scan is skipped and reported; the run completes', async () => {
+  test('an image broken after the scan is skipped and reported, by name in the run log too; the run completes', async () => {
     const broken = await addFolder('broken', { p: 5 });
     const victim = path.join(broken.folder, 'p', 'p-2.png');
     await fs.writeFile(victim, 'this is no longer an image');
@@ -257,6 +258,18 @@ describe('training from the app', () => {
     assert.equal(stored.skipped.length, 1);
     assert.equal(stored.skipped[0]!.path, 'p/p-2.png');
     assert.match(stored.skipped[0]!.reason, /not an image/);
+    // The worker's own lines reach the run's log (the runProgress events the monitor reads), in order.
+    const log = progress.filter((p) => p.runId === run.id).flatMap((p) => p.log);
+    const skippedLine = log.find((line) => line.message.startsWith('skipped p/p-2.png: '));
+    assert.ok(skippedLine, `a line names the skipped image, among ${JSON.stringify(log)}`);
+    assert.equal(skippedLine.level, 'warn');
+    assert.equal(skippedLine.message, `skipped p/p-2.png: ${stored.skipped[0]!.reason}`);
+    const messages = log.map((line) => line.message);
+    const lineAt = (pattern: RegExp) => messages.findIndex((m) => pattern.test(m));
+    assert.equal(lineAt(/^training on wasm: @tensorflow\/tfjs-backend-wasm/), 0, 'first, the backend it trains on');
+    const checkpoint = lineAt(/^checkpoint written: .*last\.ckpt \(epoch 1, step 1\)$/);
+    assert.ok(checkpoint > messages.indexOf(skippedLine.message), `a checkpoint line after the skip, among ${JSON.stringify(messages)}`);
+    assert.equal(lineAt(/^encoder written to .*encoder$/), messages.length - 1, 'last, the exported encoder');
   });
 
   test('a job that fails in the worker marks the run failed with its message; the next run works', async () => {

@@ -1,5 +1,5 @@
 // The one long-lived worker thread, for real: the backend it reports, train jobs with
-// progress, a FIFO queue (two jobs one after another, never together), pause/resume and
+// progress and their log lines, a FIFO queue (two jobs one after another, never together), pause/resume and
 // cancel, a failing job that leaves the worker usable, a killed worker replaced for the
 // next job, an interactive preview while a run trains, a job id already in use refused
 // (interactive or queued), and a clean close.
@@ -55,8 +55,11 @@ describe('WorkerHost', () => {
 
   test('a train job sends started, step and epoch progress and completes', async () => {
     const progress: TrainJobProgress[] = [];
-    const result = await host.run('train', request('one'), { onProgress: (p) => progress.push(p) });
+    const lines: string[] = [];
+    const result = await host.run('train', request('one'), { onProgress: (p) => progress.push(p), onLog: (level, message) => lines.push(`${level} ${message}`) });
     assert.equal(result.status, 'completed');
+    assert.match(lines[0] ?? '', /^info training on wasm: /, 'the job\'s own log lines reach its onLog');
+    assert.match(lines.at(-1) ?? '', /^info encoder written to .*encoder$/);
     assert.equal(result.steps, 2); // 8 images, batch 4, 1 epoch
     assert.ok(result.encoderDir?.endsWith('encoder'));
     const types = progress.map((p) => p.type);

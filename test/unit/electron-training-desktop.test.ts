@@ -44,7 +44,7 @@ function status(runId: number, s: RunStatusChange['status'], reason: string | nu
 }
 
 function progress(runId: number, step: number, totalSteps: number, phase: RunProgress['phase'] = 'training'): RunProgress {
-  return { runId, experimentId: 7, latest: null, steps: [], epochDone: null, step, totalSteps, epoch: 0, epochs: 2, imagesPerSecond: null, etaSeconds: null, phase, message: null };
+  return { runId, experimentId: 7, latest: null, steps: [], epochDone: null, step, totalSteps, epoch: 0, epochs: 2, imagesPerSecond: null, etaSeconds: null, phase, message: null, log: [] };
 }
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));

@@ -6,12 +6,17 @@
 // The images are the ones the library's scan found usable (main passes their paths), so
 // training sees what the user sees; an image that vanished or broke since the scan is
 // skipped and reported by name, never stopping the run.
+//
+// Besides progress, the job logs what a person reading the run's log wants to know (main
+// puts these lines in the run's log): the backend it trains on, each image skipped with
+// its reason, where it resumed, each checkpoint written and the exported encoder.
 import path from 'node:path';
 import { prepareDataset, type SkippedImage } from '../data/dataset.ts';
 import { type ImageFile, labelOf } from '../data/list-images.ts';
 import { PixelCache } from '../data/pixel-cache.ts';
 import { sourceSideFor } from '../data/source-size.ts';
 import { exportLayersModel } from '../export/layers-model.ts';
+import { epochCheckpointPath } from '../simclr/checkpoint.ts';
 import type { TrainConfig } from '../simclr/config.ts';
 import type { EpochMetrics, StepMetrics, TrainStatus } from '../simclr/trainer.ts';
 import { trainRun } from '../simclr/trainer.ts';
@@ -68,7 +73,12 @@ const PREPARE_PROGRESS_MS = 250;
 export async function trainJob(request: TrainJobRequest, context: JobContext<'train'>): Promise<TrainJobResult> {
   const { config, runDir } = request;
   const relative = new Map(request.images.map((image) => [image.path, image.relativePath]));
-  const report = (skipped: SkippedImage) => context.progress({ type: 'skipped', path: relative.get(skipped.path) ?? skipped.path, reason: skipped.reason });
+  const report = (skipped: SkippedImage) => {
+    const name = relative.get(skipped.path) ?? skipped.path;
+    context.progress({ type: 'skipped', path: name, reason: skipped.reason });
+    context.log('warn', `skipped ${name}: ${skipped.reason}`);
+  };
+  context.log('info', `training on ${context.backend.name}: ${context.backend.detail}`);
 
   let lastSent = 0;
   const dataset = await prepareDataset(request.images.map(asImageFile), {
@@ -93,6 +103,7 @@ export async function trainJob(request: TrainJobRequest, context: JobContext<'tr
   const session = openSession(context.tf, config, dataset, request.resume ? await readResumePoint(runDir) : null);
   try {
     const perEpoch = Math.floor(dataset.size / config.batchSize);
+    if (request.resume) context.log('info', `resuming from the checkpoint at step ${session.step} (epoch ${session.epoch})`);
     context.progress({ type: 'started', datasetSize: dataset.size, totalSteps: perEpoch * config.epochs, startStep: session.step, backend: context.backend.name });
     const outcome = await trainRun({
       tf: context.tf,
@@ -109,13 +120,18 @@ export async function trainJob(request: TrainJobRequest, context: JobContext<'tr
         },
       },
       onStep: (metrics) => context.progress({ type: 'step', metrics }),
-      onEpoch: (metrics) => context.progress({ type: 'epoch', metrics, step: session.step }),
+      onEpoch: (metrics) => {
+        context.progress({ type: 'epoch', metrics, step: session.step });
+        const kept = metrics.epoch % config.checkpointEvery === 0 ? `, kept as ${epochCheckpointPath(runDir, metrics.epoch)}` : '';
+        context.log('info', `checkpoint written: ${metrics.checkpoint} (epoch ${metrics.epoch}, step ${session.step}${kept})`);
+      },
       onSkipped: report,
     });
     let encoderDir: string | null = null;
     if (outcome.status === 'completed') {
       encoderDir = path.join(runDir, 'encoder');
       await exportLayersModel(session.encoder, encoderDir);
+      context.log('info', `encoder written to ${encoderDir}`);
     }
     return { ...outcome, lastCheckpoint: outcome.lastCheckpoint ?? null, encoderDir };
   } catch (error) {

@@ -2,8 +2,9 @@
 // every step; this relay batches them: at most every `intervalMs` (a few times a second)
 // it stores the batch in ONE synchronous transaction (steps thinned by keepStep, every
 // epoch summary, checkpoints, the run's position) and emits one runProgress event carrying
-// the steps since the previous event, the latest values, images/s and the time left.
-import type { EpochMetricRow, RunProgress, StepMetricRow } from '../../api/contract-experiments.ts';
+// the steps since the previous event, the latest values, images/s, the time left and the
+// lines the worker logged for the run meanwhile.
+import type { EpochMetricRow, RunLogLine, RunProgress, StepMetricRow } from '../../api/contract-experiments.ts';
 import type { TrainJobProgress } from '../../../worker/jobs/train-job.ts';
 import { epochCheckpointPath } from '../../../worker/simclr/checkpoint.ts';
 import type { TrainConfig } from '../../../worker/simclr/config.ts';
@@ -39,6 +40,7 @@ export class RunProgressRelay {
   #epochDone: EpochMetricRow | null = null;
   #checkpoints: { path: string; epoch: number; step: number }[] = [];
   #skipped: { path: string; reason: string }[] = [];
+  #log: RunLogLine[] = [];
   #latest: StepMetricRow | null = null;
   #step: number;
   #epoch: number;
@@ -125,6 +127,12 @@ export class RunProgressRelay {
     this.#schedule();
   }
 
+  /** A line the worker logged for this run: sent with the next event. */
+  log(level: RunLogLine['level'], message: string): void {
+    this.#log.push({ level, message });
+    this.#schedule();
+  }
+
   /** A checkpoint written outside an epoch end (cancel saves one at the current step). */
   checkpoint(file: string, step: number, epoch: number): void {
     this.#checkpoints.push({ path: file, epoch, step });
@@ -171,6 +179,8 @@ export class RunProgressRelay {
 
   #emit(steps: StepMetricRow[], epochDone: EpochMetricRow | null): void {
     const runId = this.#o.runId;
+    const log = this.#log;
+    this.#log = [];
     this.#o.emit({
       runId,
       experimentId: this.#o.experimentId,
@@ -185,6 +195,7 @@ export class RunProgressRelay {
       etaSeconds: this.#ips && this.#totalSteps ? ((this.#totalSteps - this.#step) * this.#o.config.batchSize) / this.#ips : null,
       phase: this.#phase,
       message: this.#message,
+      log,
     });
   }
 

@@ -150,6 +150,7 @@ export class TrainingService {
           }
         },
         onProgress: (p) => relay.accept(p),
+        onLog: (level, message) => relay.log(level, message),
       },
     );
     const active: ActiveRun = { runId: row.id, experimentId, jobId, relay, done: Promise.resolve(), cancelRequested: false, storeError: null };

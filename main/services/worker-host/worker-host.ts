@@ -42,6 +42,8 @@ export interface RunJobOptions<K extends JobKind> {
   /** Given by the caller to pause/resume/cancel the job later; unique among live jobs. */
   readonly jobId?: string;
   readonly onProgress?: (payload: JobProgress<K>) => void;
+  /** The lines the worker logs for this job (also given to the host's onLog). */
+  readonly onLog?: (level: 'info' | 'warn', message: string) => void;
   /** Called when the job leaves the queue and is sent to the worker. */
   readonly onStart?: () => void;
   /** Aborting = cancel (see cancel()). */
@@ -81,6 +83,7 @@ interface QueuedJob {
   readonly kind: JobKind;
   readonly request: unknown;
   readonly onProgress: ((payload: never) => void) | undefined;
+  readonly onLog: ((level: 'info' | 'warn', message: string) => void) | undefined;
   readonly onStart: (() => void) | undefined;
   readonly resolve: (result: unknown) => void;
   readonly reject: (error: Error) => void;
@@ -157,6 +160,7 @@ export class WorkerHost {
         kind,
         request,
         onProgress: options.onProgress as ((payload: never) => void) | undefined,
+        onLog: options.onLog,
         onStart: options.onStart,
         resolve: resolve as (result: unknown) => void,
         reject,
@@ -382,6 +386,7 @@ export class WorkerHost {
       }
       case 'log':
         this.#options.onLog?.(message.jobId, message.level, message.message);
+        if (message.jobId !== null) this.#jobFor(message.jobId)?.onLog?.(message.level, message.message);
         return;
       case 'progress':
         this.#jobFor(message.jobId)?.onProgress?.(message.payload as never);

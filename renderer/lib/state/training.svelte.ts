@@ -114,6 +114,8 @@ export class RunMonitor {
       if (phaseChanged) this.addLog('info', `${progress.message.replace(/\s+\d+\/\d+$/, '')}…`);
       this.#lastMessage = progress.message;
     }
+    // The worker's own lines (backend, skipped images, checkpoints), in the order it logged them.
+    for (const line of progress.log) this.addLog(line.level === 'warn' ? 'warning' : 'info', line.message);
     if (progress.epochDone) {
       const e = progress.epochDone;
       this.addLog('info', `Epoch ${e.epoch} done: mean loss ${e.meanLoss.toFixed(4)}, positive-pair accuracy ${(e.meanAccuracy * 100).toFixed(1)} %, ${e.imagesPerSecond.toFixed(1)} images/s.`);
