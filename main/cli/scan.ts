@@ -7,6 +7,7 @@ import type { ScanProgress, ScanResult } from '../api/contract.ts';
 import { defaultDataDir } from '../data-dir.ts';
 import { createStudio } from '../services/studio.ts';
 import { CliError, parseCommandArgs, printJson } from './common.ts';
+import { ProgressLine } from './progress-line.ts';
 
 const USAGE = `usage: simclr-studio scan <folder> [--data-dir D] [--json]
 
@@ -32,11 +33,14 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const studio = await createStudio({ dataDir: values['data-dir'] ?? defaultDataDir(), transport: 'web', thumbnailsAfterScan: false });
     try {
-      const showProgress = process.stderr.isTTY && !json;
-      if (showProgress) studio.events.on('scanProgress', (p) => process.stderr.write(`\r\x1b[K${progressLine(p)}`));
+      // On a terminal only, on stderr (like the other commands): --json's stdout is untouched.
+      const progress = new ProgressLine(process.stderr);
       // Ctrl-C: stop reading files, keep what was recorded, report, exit 130.
       const scanning = new Set<number>();
-      const offStart = studio.events.on('scanProgress', (p) => scanning.add(p.datasetId));
+      const offProgress = studio.events.on('scanProgress', (p) => {
+        scanning.add(p.datasetId);
+        progress.update(progressText(p), progressFraction(p));
+      });
       let interrupted = false;
       const onSigint = () => {
         interrupted = true;
@@ -48,8 +52,8 @@ export async function run(argv: string[]): Promise<number> {
         result = await studio.api.addDataset({ path: folder });
       } finally {
         process.off('SIGINT', onSigint);
-        offStart();
-        if (showProgress) process.stderr.write('\r\x1b[K');
+        offProgress();
+        progress.done();
       }
       if (json) {
         printJson({ dataset_id: result.datasetId, images: result.images, added: result.added, changed: result.changed, removed: result.removed, skipped: result.skipped });
@@ -66,10 +70,15 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-function progressLine(p: ScanProgress): string {
+function progressText(p: ScanProgress): string {
   if (p.phase === 'listing') return 'listing files…';
-  const pct = p.total > 0 ? Math.floor((100 * p.processed) / p.total) : 100;
-  return `reading ${p.processed}/${p.total} (${pct}%) · ${p.added} added · ${p.skipped} skipped`;
+  return `reading ${p.processed}/${p.total} · ${p.added} added · ${p.skipped} skipped`;
+}
+
+/** Listing has no total yet (an empty bar); a scan that found nothing is complete. */
+function progressFraction(p: ScanProgress): number {
+  if (p.phase === 'listing') return 0;
+  return p.total > 0 ? p.processed / p.total : 1;
 }
 
 function summary(folder: string, r: ScanResult): string {
