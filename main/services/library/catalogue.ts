@@ -12,6 +12,9 @@ export interface DatasetRow {
   added_at: string;
   last_scan_at: string | null;
   error: string | null;
+  /** Usable and skipped images, kept by migration 0006's triggers on every write of images. */
+  image_count: number;
+  skipped_count: number;
 }
 
 /** What a re-scan needs to know about a file it saw before. */
@@ -43,22 +46,9 @@ export type FileRow =
 export const IMAGE_PAGE_SQL =
   "SELECT id, rel_path, width, height, format, size FROM images WHERE dataset_id = ? AND status = 'ok' ORDER BY sort_key, rel_path LIMIT ? OFFSET ?";
 
-/** Usable and skipped file counts of one dataset. */
-interface Counts {
-  ok: number;
-  skipped: number;
-}
-
 export class Catalogue {
   readonly db: Db;
   private readonly stmt;
-  /**
-   * Counts per dataset, valid while neither this connection wrote (`generation`) nor
-   * another one committed (SQLite's data_version): counting 100k rows on every page of
-   * the grid would cost ~20 ms each time.
-   */
-  private countsCache: { key: string; counts: Map<number, Counts> } | undefined;
-  private generation = 0;
 
   constructor(db: Db) {
     this.db = db;
@@ -70,9 +60,8 @@ export class Catalogue {
       datasetByRoot: db.prepare<[string], DatasetRow>('SELECT * FROM datasets WHERE root = ?'),
       datasetsByStatus: db.prepare<[DatasetStatus], DatasetRow>('SELECT * FROM datasets WHERE status = ?'),
       allDatasets: db.prepare<[], DatasetRow>('SELECT * FROM datasets ORDER BY added_at, id'),
-      countsByDataset: db.prepare<[], { dataset_id: number; status: 'ok' | 'skipped'; n: number }>(
-        'SELECT dataset_id, status, count(*) AS n FROM images GROUP BY dataset_id, status',
-      ),
+      // One row, whatever the dataset's size: the triggers of migration 0006 keep the count.
+      imageCount: db.prepare<[number], { image_count: number }>('SELECT image_count FROM datasets WHERE id = ?'),
       setStatus: db.prepare<[DatasetStatus, string | null, number]>('UPDATE datasets SET status = ?, error = ? WHERE id = ?'),
       markScanned: db.prepare<[string, number]>("UPDATE datasets SET status = 'ready', error = NULL, last_scan_at = ? WHERE id = ?"),
       deleteDataset: db.prepare<[number]>('DELETE FROM datasets WHERE id = ?'),
@@ -103,26 +92,10 @@ export class Catalogue {
 
   /** Runs `fn` in one write transaction. */
   transaction<T>(fn: () => T): T {
-    this.generation++;
     return this.db.transaction(fn).immediate();
   }
 
-  private counts(datasetId: number): Counts {
-    const key = `${this.db.pragma('data_version', { simple: true })}:${this.generation}`;
-    if (this.countsCache?.key !== key) {
-      const counts = new Map<number, Counts>();
-      for (const row of this.stmt.countsByDataset.all()) {
-        const entry = counts.get(row.dataset_id) ?? { ok: 0, skipped: 0 };
-        entry[row.status] = row.n;
-        counts.set(row.dataset_id, entry);
-      }
-      this.countsCache = { key, counts };
-    }
-    return this.countsCache.counts.get(datasetId) ?? { ok: 0, skipped: 0 };
-  }
-
   createDataset(root: string, name: string, now: Date = new Date()): number {
-    this.generation++;
     return (this.stmt.insertDataset.get(root, name, now.toISOString()) as { id: number }).id;
   }
 
@@ -134,41 +107,35 @@ export class Catalogue {
     return this.stmt.datasetByRoot.get(root);
   }
 
-  /** The datasets in `status`, without their image counts (which cost a pass over every image row). */
+  /** The datasets in `status`. */
   datasetsWithStatus(status: DatasetStatus): DatasetRow[] {
     return this.stmt.datasetsByStatus.all(status);
   }
 
   listDatasets(): DatasetSummary[] {
-    return this.stmt.allDatasets.all().map((row) => {
-      const counts = this.counts(row.id);
-      return {
-        id: row.id,
-        path: row.root,
-        name: row.name,
-        status: row.status,
-        imageCount: counts.ok,
-        skippedCount: counts.skipped,
-        addedAt: row.added_at,
-        lastScanAt: row.last_scan_at,
-        error: row.error,
-      };
-    });
+    return this.stmt.allDatasets.all().map((row) => ({
+      id: row.id,
+      path: row.root,
+      name: row.name,
+      status: row.status,
+      imageCount: row.image_count,
+      skippedCount: row.skipped_count,
+      addedAt: row.added_at,
+      lastScanAt: row.last_scan_at,
+      error: row.error,
+    }));
   }
 
   setStatus(id: number, status: DatasetStatus, error: string | null = null): void {
-    this.generation++;
     this.stmt.setStatus.run(status, error, id);
   }
 
   markScanned(id: number, now: Date = new Date()): void {
-    this.generation++;
     this.stmt.markScanned.run(now.toISOString(), id);
   }
 
   /** Deletes the dataset and (by ON DELETE CASCADE) its rows. Files on disk are not touched. */
   deleteDataset(id: number): void {
-    this.generation++;
     this.stmt.deleteDataset.run(id);
   }
 
@@ -186,7 +153,6 @@ export class Catalogue {
 
   /** Inserts or replaces the row of `row.relPath`, keeping its id (so later tables' references stay valid). */
   saveFile(datasetId: number, row: FileRow): void {
-    this.generation++;
     this.stmt.upsertFile.run({
       datasetId,
       relPath: row.relPath,
@@ -203,12 +169,12 @@ export class Catalogue {
   }
 
   deleteFile(id: number): void {
-    this.generation++;
     this.stmt.deleteFile.run(id);
   }
 
+  /** Usable images of the dataset (0 for an unknown id). */
   countImages(datasetId: number): number {
-    return this.counts(datasetId).ok;
+    return this.stmt.imageCount.get(datasetId)?.image_count ?? 0;
   }
 
   /** Usable images in natural path order ("img2" before "img10", case ignored). */
