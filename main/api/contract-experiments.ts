@@ -141,6 +141,8 @@ export interface RunSummary {
   resumeCount: number;
   /** Whether a checkpoint exists to resume from (shown as "Resume" on an interrupted/cancelled/failed run). */
   resumable: boolean;
+  /** Its loss became NaN/Infinity: failed, and never resumable (the same settings would diverge again). */
+  diverged: boolean;
   /** Backend it ran on (null until it started). */
   backend: string | null;
   /** Progress: steps done of the whole run. */

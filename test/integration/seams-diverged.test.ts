@@ -42,6 +42,7 @@ test('a diverged run says to lower the learning rate and cannot be resumed, thou
   assert.equal(summary.reason, change.reason, 'the monitor shows the same reason as the event');
   assert.ok(summary.checkpoints.length > 0, 'a checkpoint exists, so only the divergence makes it not resumable');
   assert.equal(summary.resumable, false);
+  assert.equal(summary.diverged, true, 'marked by its own field, not by the words of its reason');
   await assert.rejects(
     studio.api.startRun({ experimentId: experiment.id, resume: true }),
     (e: Error) => e.name === 'RunRefusedError' && /cannot be resumed: its loss diverged.*lower learning rate/.test(e.message),

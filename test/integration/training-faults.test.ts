@@ -78,6 +78,8 @@ describe('training faults', () => {
       const failed = await waitFor(run.id, 'failed', 'done');
       assert.equal(failed.status, 'failed');
       assert.match(failed.reason ?? '', /stopped by the test/);
+      const stopped = part.experiments.get(experiment.id).runs[0]!;
+      assert.deepEqual([stopped.status, stopped.diverged], ['failed', false], 'a failure that is not a divergence is not marked diverged');
 
       const next = part.experiments.create({ datasetId, name: 'after', notes: '', config: TINY });
       const nextRun = await part.training.startRun(next.id, false);

@@ -34,6 +34,8 @@ export interface RunRow {
   started_at: string | null;
   finished_at: string | null;
   training_seconds: number;
+  /** 1 when its loss became NaN/Infinity (failed, not resumable); migration 0007. */
+  diverged: 0 | 1;
 }
 
 /** Progress fields written while a run trains. */
@@ -73,6 +75,7 @@ export class ExperimentStore {
       setStatus: db.prepare<[RunStatus, string | null, number]>('UPDATE runs SET status = ?, reason = ? WHERE id = ?'),
       markStarted: db.prepare<[string, string, number]>("UPDATE runs SET status = 'running', reason = NULL, backend = ?, started_at = coalesce(started_at, ?) WHERE id = ?"),
       markFinished: db.prepare<[RunStatus, string | null, string, number]>('UPDATE runs SET status = ?, reason = ?, finished_at = ? WHERE id = ?'),
+      markDiverged: db.prepare<[string, string, number]>("UPDATE runs SET status = 'failed', reason = ?, diverged = 1, finished_at = ? WHERE id = ?"),
       requeue: db.prepare<[string, number]>("UPDATE runs SET status = 'queued', reason = NULL, finished_at = NULL, queued_at = ?, resume_count = resume_count + 1 WHERE id = ?"),
       progress: db.prepare<{ id: number; step: number; total_steps: number | null; epoch: number; last_loss: number | null; images_per_second: number | null; training_seconds: number }>(
         `UPDATE runs SET step = @step, total_steps = coalesce(@total_steps, total_steps), epoch = @epoch, last_loss = coalesce(@last_loss, last_loss),
@@ -142,6 +145,11 @@ export class ExperimentStore {
 
   markFinished(runId: number, status: RunStatus, reason: string | null, now = new Date()): void {
     this.stmt.markFinished.run(status, reason, now.toISOString(), runId);
+  }
+
+  /** Failed because its loss became NaN/Infinity: marked diverged, so it is never resumed. */
+  markDiverged(runId: number, reason: string, now = new Date()): void {
+    this.stmt.markDiverged.run(reason, now.toISOString(), runId);
   }
 
   /** Queues a stopped run again to continue from its checkpoint. */

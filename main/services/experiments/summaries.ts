@@ -1,7 +1,6 @@
 // Rows of experiments and runs turned into the contract's summaries (one place, so the
 // list, the detail view and the events agree).
 import { type ExperimentDetail, type ExperimentSummary, isStoppedEarlyRunStatus, type RunSummary, type TrainConfig } from '../../api/contract-experiments.ts';
-import { isDivergedReason } from '../training/diverged.ts';
 import type { RunMetricsStore } from '../training/run-metrics-store.ts';
 import type { ExperimentRow, ExperimentStore, RunRow } from './experiment-store.ts';
 
@@ -14,7 +13,8 @@ export function runSummary(row: RunRow, metrics: RunMetricsStore): RunSummary {
     reason: row.reason,
     resumeCount: row.resume_count,
     // A diverged run would diverge again from its checkpoint with the same settings.
-    resumable: isStoppedEarlyRunStatus(row.status) && checkpoints.length > 0 && !isDivergedReason(row.reason),
+    resumable: isStoppedEarlyRunStatus(row.status) && checkpoints.length > 0 && row.diverged === 0,
+    diverged: row.diverged === 1,
     backend: row.backend,
     step: row.step,
     totalSteps: row.total_steps,

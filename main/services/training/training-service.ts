@@ -16,7 +16,7 @@ import type { ExperimentStore, RunRow } from '../experiments/experiment-store.ts
 import type { ExperimentsService } from '../experiments/experiments-service.ts';
 import { runSummary } from '../experiments/summaries.ts';
 import { JobCancelledError, type WorkerHost } from '../worker-host/worker-host.ts';
-import { divergedReason, isDivergedReason } from './diverged.ts';
+import { divergedReason } from './diverged.ts';
 import { runInput, RunRefusedError, type TrainingDatasets } from './run-images.ts';
 import type { RunMetricsStore } from './run-metrics-store.ts';
 import { RunProgressRelay } from './run-progress-relay.ts';
@@ -90,7 +90,7 @@ export class TrainingService {
     if (resume) {
       const previous = this.#o.store.runs(experimentId).find((r) => isStoppedEarlyRunStatus(r.status));
       if (!previous) throw new RunRefusedError(`'${experiment.name}' has no interrupted, cancelled or failed run to resume; start a new run.`);
-      if (isDivergedReason(previous.reason)) {
+      if (previous.diverged) {
         throw new RunRefusedError(`Run ${previous.id} of '${experiment.name}' cannot be resumed: its loss diverged, and with the same settings it would again. Start a new experiment (Duplicate) with a lower learning rate or a higher temperature.`);
       }
       const checkpoint = this.#o.metrics.checkpoints(previous.id).find((c) => c.path === lastCheckpointPath(previous.run_dir));
@@ -227,7 +227,11 @@ export class TrainingService {
     if (!row) return; // deleted meanwhile
     if (active.storeError) this.#finish(row, 'failed', active.storeError);
     else if (result.status === 'completed') this.#finish(row, 'done', result.message);
-    else if (result.status === 'diverged') this.#finish(row, 'failed', divergedReason(result.message));
+    else if (result.status === 'diverged') {
+      const reason = divergedReason(result.message);
+      this.#o.store.markDiverged(row.id, reason);
+      this.#emitStatus(row.id, row.experiment_id, 'failed', reason);
+    }
     else if (this.#closing && !active.cancelRequested) this.#finish(row, 'interrupted', `the app was closed; ${result.message}`);
     else this.#finish(row, 'cancelled', result.message);
   }
