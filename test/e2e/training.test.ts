@@ -160,6 +160,9 @@ describe('training from the app (browser)', () => {
     }
     assert.match(await monitor.getByTestId('stat-loss').innerText(), /^\d+\.\d{4}$/);
     assert.match(await monitor.getByTestId('backend-name').innerText(), /WebAssembly|native CPU|GPU|JavaScript/);
+    // The worker's own lines reach the monitor's log (an epoch end writes a checkpoint; lines
+    // from before the monitor opened, like the backend's, may come before it listens).
+    await monitor.getByTestId('run-log').getByText(/checkpoint written: .*last\.ckpt \(epoch \d+, step \d+/).first().waitFor();
     await saveScreenshot(page, 'training-monitor-running');
 
     await monitor.getByRole('button', { name: 'Pause' }).click();
@@ -179,7 +182,7 @@ describe('training from the app (browser)', () => {
     await monitor.getByTestId('run-reason').waitFor();
     await monitor.getByRole('button', { name: 'Resume from checkpoint' }).waitFor();
     await monitor.getByText('1 image skipped').click();
-    await monitor.getByText('ferns/ferns-5.png').waitFor();
+    await monitor.getByText('ferns/ferns-5.png', { exact: true }).waitFor();
     await page.getByRole('navigation', { name: 'Experiments' }).getByRole('button', { name: /Tiny run A/ }).getByText('Cancelled').waitFor();
     await saveScreenshot(page, 'training-monitor-cancelled');
   });
