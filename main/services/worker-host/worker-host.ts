@@ -175,8 +175,7 @@ export class WorkerHost {
         // Registered now, not once the worker is ready, so its id is taken from this moment.
         this.#interactive.set(jobId, job);
         void this.#sendInteractive(job);
-      }
-      else {
+      } else {
         this.#queue.push(job);
         void this.#pump();
       }
