@@ -3,7 +3,10 @@
 import type { StudioBridge } from '../../main/api/bridge.ts';
 import type { RunStatus, RunStatusChange } from '../../main/api/contract.ts';
 
-/** The smallest run that really trains: 16 px, width 0.125, batch 4, one epoch. */
+/**
+ * The smallest run that really trains: 16 px, width 0.125, batch 4, one epoch. Other
+ * tests spread it and override only what they need (a seed, more epochs, a batch of 2).
+ */
 export const TINY_RUN_CONFIG = { imageSize: 16, width: 0.125, batchSize: 4, epochs: 1, projectionOutputDim: 16 } as const;
 
 const ENDED: readonly RunStatus[] = ['done', 'failed', 'cancelled', 'interrupted'];

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createStudio, type Studio } from '../../main/services/studio.ts';
 import { createTempDir, type TempDir, writeImage } from '../helpers/image-fixtures.ts';
+import { TINY_RUN_CONFIG } from '../helpers/tiny-run.ts';
 
 let tmp: TempDir;
 let studio: Studio;
@@ -29,7 +30,7 @@ async function runOn(count: number): Promise<number> {
   const folder = path.join(tmp.path, `photos-${count}`);
   for (let i = 0; i < 2; i++) await writeImage(path.join(folder, `img-${i}.png`), { width: 20, height: 20, format: 'png', seed: 10 + i });
   const { datasetId } = await studio.api.addDataset({ path: folder });
-  const experiment = await studio.api.createExperiment({ datasetId, name: `n${count}`, config: { imageSize: 16, width: 0.125, batchSize: 2, epochs: 1, projectionOutputDim: 8 } });
+  const experiment = await studio.api.createExperiment({ datasetId, name: `n${count}`, config: { ...TINY_RUN_CONFIG, batchSize: 2, projectionOutputDim: 8 } });
   const run = await studio.api.startRun({ experimentId: experiment.id });
   await studio.api.cancelRun({ runId: run.id }).catch(() => undefined); // the random encoder is explored: no training needed
   if (count === 1) {

@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import type { EmbeddingProgress, EmbeddingSetSummary } from '../../main/api/contract.ts';
 import { createStudio, type Studio } from '../../main/services/studio.ts';
 import { createTempDir, type TempDir, writeImage, writeLabelledFolder } from '../helpers/image-fixtures.ts';
+import { TINY_RUN_CONFIG } from '../helpers/tiny-run.ts';
 
 let tmp: TempDir;
 let studio: Studio;
@@ -44,7 +45,7 @@ before(async () => {
   const experiment = await studio.api.createExperiment({
     datasetId: scan.datasetId,
     name: 'tiny',
-    config: { imageSize: 16, width: 0.125, batchSize: 4, epochs: 1, projectionOutputDim: 16, seed: 1 },
+    config: { ...TINY_RUN_CONFIG, seed: 1 },
   });
   const finished = new Promise<string>((resolve) => {
     studio.events.on('runStatusChanged', (change) => {

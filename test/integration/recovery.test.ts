@@ -12,9 +12,10 @@ import { pathToFileURL } from 'node:url';
 import type { RunProgress, RunStatusChange } from '../../main/api/contract.ts';
 import { createStudio, type Studio } from '../../main/services/studio.ts';
 import { createTempDir, type TempDir, writeLabelledFolder } from '../helpers/image-fixtures.ts';
+import { TINY_RUN_CONFIG } from '../helpers/tiny-run.ts';
 
 // 12 images, batch 2: 6 steps per epoch, 12 in all.
-const CONFIG = { imageSize: 16, width: 0.125, batchSize: 2, epochs: 2, projectionOutputDim: 16, seed: 4 };
+const CONFIG = { ...TINY_RUN_CONFIG, batchSize: 2, epochs: 2, seed: 4 };
 const STEPS_PER_EPOCH = 6;
 const STUDIO_MODULE = pathToFileURL(path.resolve(import.meta.dirname, '../../main/services/studio.ts')).href;
 

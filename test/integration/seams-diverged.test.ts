@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import type { RunStatusChange } from '../../main/api/contract.ts';
 import { createStudio, type Studio } from '../../main/services/studio.ts';
 import { createTempDir, type TempDir, writeLabelledFolder } from '../helpers/image-fixtures.ts';
+import { TINY_RUN_CONFIG } from '../helpers/tiny-run.ts';
 
 let tmp: TempDir;
 let studio: Studio;
@@ -28,7 +29,7 @@ after(async () => {
 
 test('a diverged run says to lower the learning rate and cannot be resumed, though it has a checkpoint', async () => {
   // Warm-up over the whole run: the first epoch (2 steps) ends with a checkpoint, then the rate overflows the weights.
-  const config = { imageSize: 16, width: 0.125, batchSize: 4, epochs: 20, projectionOutputDim: 16, seed: 1, optimizer: 'sgd', lr: 1e30, warmupEpochs: 1000 };
+  const config = { ...TINY_RUN_CONFIG, epochs: 20, seed: 1, optimizer: 'sgd', lr: 1e30, warmupEpochs: 1000 };
   const experiment = await studio.api.createExperiment({ datasetId, name: 'diverges', config });
   const ended = new Promise<RunStatusChange>((resolve) => studio.events.on('runStatusChanged', (c) => ['done', 'failed', 'cancelled'].includes(c.status) && resolve(c)));
   const run = await studio.api.startRun({ experimentId: experiment.id });

@@ -12,8 +12,9 @@ import type { RunStatus, RunStatusChange } from '../../main/api/contract.ts';
 import type { WorkerLogLine } from '../../main/services/experiments/compose.ts';
 import { createStudio, type Studio } from '../../main/services/studio.ts';
 import { createTempDir, type TempDir, writeLabelledFolder } from '../helpers/image-fixtures.ts';
+import { TINY_RUN_CONFIG } from '../helpers/tiny-run.ts';
 
-const TINY = { imageSize: 16, width: 0.125, batchSize: 4, epochs: 1, projectionOutputDim: 16, seed: 1 };
+const TINY = { ...TINY_RUN_CONFIG, seed: 1 };
 
 let tmp: TempDir;
 let studio: Studio;

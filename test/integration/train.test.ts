@@ -18,11 +18,12 @@ import { TrainController } from '../../worker/simclr/trainer-control.ts';
 import { isOutOfMemory, outOfMemoryError } from '../../worker/simclr/trainer-errors.ts';
 import { createSession, disposeSession, restoreSession, type TrainingSession } from '../../worker/simclr/trainer-session.ts';
 import { trainRun, type TrainRunOptions } from '../../worker/simclr/trainer.ts';
+import { TINY_RUN_CONFIG } from '../helpers/tiny-run.ts';
 
 let tf: typeof tfjs;
 let root: string;
 let dataset: ImageDataset;
-const TINY: TrainConfigInput = { imageSize: 16, width: 0.125, batchSize: 4, epochs: 2, projectionOutputDim: 16, seed: 3 };
+const TINY: TrainConfigInput = { ...TINY_RUN_CONFIG, epochs: 2, seed: 3 };
 
 before(async () => {
   tf = (await selectBackend('wasm', () => {})).tf;

@@ -15,8 +15,9 @@ import { createInProcessImageTasks } from '../../main/services/library/image-tas
 import { LibraryService } from '../../main/services/library/library-service.ts';
 import { createStudio } from '../../main/services/studio.ts';
 import { createTempDir, type TempDir, writeLabelledFolder } from '../helpers/image-fixtures.ts';
+import { TINY_RUN_CONFIG } from '../helpers/tiny-run.ts';
 
-const TINY = { imageSize: 16, width: 0.125, batchSize: 4, epochs: 1, projectionOutputDim: 16, seed: 1 };
+const TINY = { ...TINY_RUN_CONFIG, seed: 1 };
 
 let tmp: TempDir;
 let folder: string;

@@ -12,8 +12,9 @@ import { after, before, describe, test } from 'node:test';
 import type { RunProgress, RunStatus, RunStatusChange, TrainConfigInput } from '../../main/api/contract.ts';
 import { createStudio, type Studio } from '../../main/services/studio.ts';
 import { createTempDir, type TempDir, writeLabelledFolder } from '../helpers/image-fixtures.ts';
+import { TINY_RUN_CONFIG } from '../helpers/tiny-run.ts';
 
-const TINY: TrainConfigInput = { imageSize: 16, width: 0.125, batchSize: 4, epochs: 2, projectionOutputDim: 16, seed: 1 };
+const TINY: TrainConfigInput = { ...TINY_RUN_CONFIG, epochs: 2, seed: 1 };
 
 let tmp: TempDir;
 let studio: Studio;

@@ -10,8 +10,9 @@ import { JobCancelledError, WorkerFailedError, WorkerHost, type WorkerHostEvent 
 import { resolveTrainConfig, type TrainConfigInput } from '../../worker/simclr/config.ts';
 import type { TrainJobProgress, TrainJobRequest } from '../../worker/jobs/train-job.ts';
 import { createTempDir, type TempDir, writeLabelledFolder } from '../helpers/image-fixtures.ts';
+import { TINY_RUN_CONFIG } from '../helpers/tiny-run.ts';
 
-const TINY: TrainConfigInput = { imageSize: 16, width: 0.125, batchSize: 4, epochs: 1, projectionOutputDim: 16, seed: 1 };
+const TINY: TrainConfigInput = { ...TINY_RUN_CONFIG, seed: 1 };
 
 let tmp: TempDir;
 let folder: string;
