@@ -21,10 +21,14 @@ export interface StudioOptions {
   transport: 'electron' | 'web';
   /** The labelled sample folder shipped with the app (assets/sample-images). */
   sampleDir?: string;
-  /** Make every image's thumbnail in the background after a scan (default true). */
+  /**
+   * Make every image's thumbnail in the background after a scan and at start (default
+   * true). It is also the full decode check of the small JPEGs a scan catalogued from
+   * their header (LibraryOptions.deferJpegDecode, on whenever this is).
+   */
   thumbnailsAfterScan?: boolean;
-  /** Scanner tuning (pixel limit, concurrency, progress interval). */
-  library?: Pick<LibraryOptions, 'maxPixels' | 'scanConcurrency' | 'progressIntervalMs'>;
+  /** Scanner tuning (pixel limit, concurrency, progress interval; deferJpegDecode defaults to thumbnailsAfterScan). */
+  library?: Pick<LibraryOptions, 'maxPixels' | 'scanConcurrency' | 'progressIntervalMs' | 'deferJpegDecode'>;
   /** Decode images in a worker thread (default true) so the event loop stays free. */
   imageWorker?: boolean;
   /** The training worker's backend (default 'auto': the best that runs here). */
@@ -62,18 +66,27 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   const events = new EventHub();
   const catalogue = new Catalogue(db);
   const tasks = (options.imageWorker ?? true) ? new WorkerImageTasks() : createInProcessImageTasks();
+  const thumbnailsAfterScan = options.thumbnailsAfterScan ?? true;
   let thumbnails: ThumbnailService | undefined;
   const library = new LibraryService(catalogue, tasks, {
+    deferJpegDecode: thumbnailsAfterScan,
     ...options.library,
     excludedFolders: [await realpath(dataDir)],
     onProgress: (progress) => events.emit('scanProgress', progress),
     onDatasetsChanged: () => events.emit('datasetsChanged', {}),
     onScanFinished: (datasetId) => {
-      if (options.thumbnailsAfterScan ?? true) void thumbnails?.prefetchDataset(datasetId).catch(() => undefined);
+      if (thumbnailsAfterScan) void thumbnails?.prefetchDataset(datasetId).catch(() => undefined);
     },
   });
   thumbnails = new ThumbnailService({ cacheDir: path.join(dataDir, 'thumbnails'), source: library, tasks });
   library.recoverInterruptedScans();
+  // A bulk pass the last session did not finish (the app was closed) goes on: cached
+  // thumbnails cost a stat each, and the rest still owe their full decode check.
+  if (thumbnailsAfterScan) {
+    for (const dataset of library.listDatasets()) {
+      if (dataset.status === 'ready') void thumbnails.prefetchDataset(dataset.id).catch(() => undefined);
+    }
+  }
   // The explorer needs the experiments' worker host, and deleting an experiment needs the
   // explorer (its embedding files): the late reference is set before the studio is returned.
   let explorerService: ExplorerParts['service'] | undefined;

@@ -4,7 +4,7 @@
 // Nothing here is a mock: each file is what a user's disk could really hold.
 //
 // Stable API (other tests import it): createTempDir, encodeImage, writeImage, writeLabelledFolder,
-// writeBadInputs, BAD_INPUT_NAMES, encodeBmp, fixturePixels.
+// writeBadInputs, BAD_INPUT_NAMES, encodeBmp, fixturePixels, encodeJpegDamagedPastHeader.
 import { chmod, lstat, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -172,6 +172,25 @@ export function decompressionBombPng(width = 20000, height = 10000): Buffer {
 }
 
 /** Keys of the object writeBadInputs returns. */
+/**
+ * A JPEG damaged where only a full decode sees it: every marker is intact through the end
+ * of image and libjpeg reads its header, but its last colour component names a
+ * quantization table the file never defines, which libjpeg refuses when it starts
+ * decoding ("Quantization table 0x03 was not defined"). The scanner catalogues such a
+ * file from its header when a thumbnail pass follows (deferJpegDecode).
+ */
+export async function encodeJpegDamagedPastHeader(options: Omit<ImageOptions, 'format'> = {}): Promise<Buffer> {
+  const bytes = Buffer.from(await encodeImage({ ...options, format: 'jpeg' }));
+  const sof = bytes.indexOf(Buffer.from([0xff, 0xc0]));
+  if (sof < 0) throw new Error('encodeJpegDamagedPastHeader: sharp wrote no baseline frame header');
+  // SOF0: marker, length (2), precision, height (2), width (2), component count, then
+  // per component: id, sampling factors, quantization table number.
+  const components = bytes[sof + 9]!;
+  if (components !== 3) throw new Error(`encodeJpegDamagedPastHeader: expected 3 components, found ${components}`);
+  bytes[sof + 10 + 2 * 3 + 2] = 3;
+  return bytes;
+}
+
 export const BAD_INPUT_NAMES = [
   'zeroByte',
   'textAsJpg',

@@ -18,7 +18,7 @@ import { createStudio, type Studio } from '../../main/services/studio.ts';
 import { type ImageDataset, prepareDataset } from '../../worker/data/dataset.ts';
 import { openFolderDataset } from '../../worker/data/open-folder.ts';
 import { PixelCache } from '../../worker/data/pixel-cache.ts';
-import { createTempDir, encodeBmp, encodeImage, fixturePixels, writeBadInputs, writeLabelledFolder, type BadInputs, type TempDir } from '../helpers/image-fixtures.ts';
+import { createTempDir, encodeBmp, encodeImage, encodeJpegDamagedPastHeader, fixturePixels, writeBadInputs, writeLabelledFolder, type BadInputs, type TempDir } from '../helpers/image-fixtures.ts';
 
 /** Images the decoders must both accept, beyond the plain PNG/JPEG classes. */
 const EDGE_CASES = {
@@ -30,7 +30,7 @@ const EDGE_CASES = {
   pngNamedDat: 'edge/photo.dat',
 } as const;
 /** Files both must refuse, beyond writeBadInputs. */
-const EDGE_BAD = { truncatedBmp: 'edge/truncated.bmp' } as const;
+const EDGE_BAD = { truncatedBmp: 'edge/truncated.bmp', jpegDamagedPastHeader: 'edge/missing-table.jpg' } as const;
 /** The same file reached a second time: catalogued once, trained on once. */
 const SECOND_NAMES = { hardLink: 'edge/same-as-cat.png', linkInside: 'links/inside.png' } as const;
 
@@ -70,6 +70,7 @@ async function writeEdgeCases(dir: string): Promise<void> {
   await writeFile(at(EDGE_CASES.bmpAlpha), encodeBmp(rgb, 12, 8, 'bgra32-topdown'));
   const bmp = encodeBmp(fixturePixels(40, 40, 42), 40, 40);
   await writeFile(at(EDGE_BAD.truncatedBmp), bmp.subarray(0, Math.floor(bmp.length / 2)));
+  await writeFile(at(EDGE_BAD.jpegDamagedPastHeader), await encodeJpegDamagedPastHeader({ width: 20, height: 20, seed: 31 }));
   await writeFile(at(EDGE_CASES.pngBadChecksum), withWrongIdatChecksum(await encodeImage({ width: 24, height: 24, seed: 43 })));
   const jpeg = await encodeImage({ width: 24, height: 24, format: 'jpeg', seed: 44 });
   await writeFile(at(EDGE_CASES.jpegTrailingBytes), Buffer.concat([jpeg, Buffer.from('bytes a camera or an editor left after the end of the image')]));
@@ -107,7 +108,7 @@ describe('the scanner and the training pipeline accept the same files', () => {
       assert.ok(catalogued.includes(rel), `${rel} should be catalogued`);
     }
     const skipped = new Set(scan.skipped.map((s) => s.path));
-    for (const rel of [EDGE_BAD.truncatedBmp, ...Object.values(SECOND_NAMES), bad.skipped.truncatedJpeg, bad.skipped.corruptPng, bad.skipped.bomb]) {
+    for (const rel of [...Object.values(EDGE_BAD), ...Object.values(SECOND_NAMES), bad.skipped.truncatedJpeg, bad.skipped.corruptPng, bad.skipped.bomb]) {
       assert.ok(skipped.has(rel), `${rel} should be skipped by the scanner`);
     }
   });

@@ -101,6 +101,24 @@ describe('Catalogue', () => {
     assert.equal(catalogue.countImages(a), 0, 'a removed dataset has no images');
   });
 
+  test('markDamaged moves the catalogued version of a file to the skipped list, and leaves a newer version alone', () => {
+    const id = catalogue.createDataset('/damaged-later', 'damaged-later');
+    catalogue.transaction(() => {
+      for (const rel of ['a.jpg', 'b.jpg', 'c.jpg']) catalogue.saveFile(id, image(rel));
+    });
+    const a = catalogue.image(id, 'a.jpg')!;
+    const b = catalogue.image(id, 'b.jpg')!;
+    assert.equal(catalogue.markDamaged(a, "'a.jpg' is damaged."), true);
+    assert.equal(catalogue.image(id, 'a.jpg'), undefined, 'no longer a usable image');
+    assert.deepEqual(catalogue.skippedFiles(id), [{ path: 'a.jpg', reason: "'a.jpg' is damaged." }]);
+    assert.equal(catalogue.markDamaged(a, 'again'), false, 'already skipped: nothing changes');
+    // b was re-scanned (a new version) after the thumbnail pass read it: that pass's verdict is stale.
+    catalogue.saveFile(id, { ...image('b.jpg'), size: 11, mtimeMs: 2 });
+    assert.equal(catalogue.markDamaged(b, "'b.jpg' is damaged."), false);
+    assert.ok(catalogue.image(id, 'b.jpg'));
+    assert.deepEqual(assertCountsExact(catalogue, db, 'after markDamaged').find(([dataset]) => dataset === id), [id, 2, 1]);
+  });
+
   test('counts equal COUNT(*) through real scans: first scan, re-scan with changes, another connection, removal', async () => {
     const file2 = path.join(tmp.path, 'scans.sqlite');
     const database = openDatabase(file2);

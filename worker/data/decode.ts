@@ -12,6 +12,7 @@
 // - Grayscale (and CMYK, palette, 16-bit) becomes 8-bit sRGB with three channels.
 // - The first frame of an animation is used.
 import { ACCEPTED_DAMAGE, openImageBytes } from '../../main/services/library/open-image.ts';
+import { withDecoderReason } from '../../main/services/library/decoder-reason.ts';
 import { DEFAULT_MAX_PIXELS } from '../../main/services/library/inspect-file.ts';
 import type { DetectedFormat } from '../../main/services/library/detect-format.ts';
 
@@ -21,14 +22,15 @@ export const MAX_INPUT_PIXELS = DEFAULT_MAX_PIXELS;
 /** `format`, when the caller has already recognised the content, saves detecting it again. */
 export async function decodeToSquare(bytes: Uint8Array, side: number, format?: DetectedFormat): Promise<Uint8Array> {
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const image = openImageBytes(buffer, { maxPixels: MAX_INPUT_PIXELS, failOn: ACCEPTED_DAMAGE, ...(format ? { format } : {}) });
-  const { data, info } = await image
-    .rotate()
-    .resize(side, side, { fit: 'cover', position: 'centre' })
-    .removeAlpha()
-    .toColourspace('srgb')
-    .raw({ depth: 'uchar' })
-    .toBuffer({ resolveWithObject: true });
+  const { data, info } = await withDecoderReason(() =>
+    openImageBytes(buffer, { maxPixels: MAX_INPUT_PIXELS, failOn: ACCEPTED_DAMAGE, ...(format ? { format } : {}) })
+      .rotate()
+      .resize(side, side, { fit: 'cover', position: 'centre' })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true }),
+  );
   if (info.width !== side || info.height !== side || info.channels !== 3) {
     throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}, expected ${side}×${side}×3`);
   }

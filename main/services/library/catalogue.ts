@@ -77,6 +77,10 @@ export class Catalogue {
            status = excluded.status, reason = excluded.reason`,
       ),
       deleteFile: db.prepare<[number]>('DELETE FROM images WHERE id = ?'),
+      // Only the version of the file that was catalogued: a re-scan may have replaced the row since.
+      markDamaged: db.prepare<[string, number, number, number]>(
+        "UPDATE images SET status = 'skipped', reason = ?, content_hash = NULL, width = NULL, height = NULL, format = NULL WHERE id = ? AND status = 'ok' AND size = ? AND mtime_ms = ?",
+      ),
       pageOk: db.prepare<[number, number, number], { id: number; rel_path: string; width: number; height: number; format: string; size: number }>(IMAGE_PAGE_SQL),
       skipped: db.prepare<[number], { rel_path: string; reason: string }>(
         "SELECT rel_path, reason FROM images WHERE dataset_id = ? AND status = 'skipped' ORDER BY rel_path",
@@ -170,6 +174,15 @@ export class Catalogue {
 
   deleteFile(id: number): void {
     this.stmt.deleteFile.run(id);
+  }
+
+  /**
+   * Turns a usable image into a skipped one (its full decode failed after the scan
+   * catalogued it from its header). Returns false if the row no longer describes that
+   * file (re-scanned, changed or removed since), and then changes nothing.
+   */
+  markDamaged(image: Pick<ImageRecord, 'id' | 'size' | 'mtimeMs'>, reason: string): boolean {
+    return this.stmt.markDamaged.run(reason, image.id, image.size, image.mtimeMs).changes === 1;
   }
 
   /** Usable images of the dataset (0 for an unknown id). */

@@ -2,13 +2,13 @@
 // worker thread by default so the main event loop stays free for the UI and IPC; or
 // in-process (tests, or when `new Worker` refuses to start the thread at all, below).
 import { errorMessage } from '../../error-message.ts';
-import { renderThumbnail, type ThumbnailJob } from '../thumbnails/render-thumbnail.ts';
+import { renderThumbnail, type ThumbnailJob, type ThumbnailOutcome } from '../thumbnails/render-thumbnail.ts';
 import { WorkerClient } from '../worker-client.ts';
 import { inspectFile, type Inspection } from './inspect-file.ts';
 
-/** Inspects `files` concurrently (their I/O and decoding overlap on the thread pool). */
-export function inspectFiles(files: readonly InspectRequest[], maxPixels: number): Promise<Inspection[]> {
-  return Promise.all(files.map((f) => inspectFile(f.absPath, f.rel, { maxPixels }, f.listed)));
+/** Inspects `files` concurrently (their I/O and decoding overlap on the thread pool). `deferJpegDecode`: see InspectOptions. */
+export function inspectFiles(files: readonly InspectRequest[], maxPixels: number, deferJpegDecode = false): Promise<Inspection[]> {
+  return Promise.all(files.map((f) => inspectFile(f.absPath, f.rel, { maxPixels, deferJpegDecode }, f.listed)));
 }
 
 export interface ListedStat {
@@ -23,12 +23,12 @@ export interface InspectRequest {
   listed: ListedStat;
 }
 
-type TaskBody = { op: 'inspect'; files: InspectRequest[]; maxPixels: number } | { op: 'thumbnail'; job: ThumbnailJob };
+type TaskBody = { op: 'inspect'; files: InspectRequest[]; maxPixels: number; deferJpegDecode: boolean } | { op: 'thumbnail'; job: ThumbnailJob };
 
 export type ImageTaskRequest = TaskBody & { id: number };
 
-/** `result`: one Inspection per requested file, in order (inspect), or null (thumbnail). */
-export type ImageTaskReply = { id: number; result: Inspection[] | null } | { id: number; error: string };
+/** `result`: one Inspection per requested file, in order (inspect), or the thumbnail's outcome. */
+export type ImageTaskReply = { id: number; result: Inspection[] | ThumbnailOutcome } | { id: number; error: string };
 
 export interface ImageTasks {
   /** See inspectFile: never rejects for a bad file, only if the worker itself fails. */
@@ -37,17 +37,18 @@ export interface ImageTasks {
    * Inspects several files at once, one result per file in order (the scanner's path).
    * One message per batch, not per file: a postMessage costs about as much as hashing a
    * small image. Never rejects for a bad file, only if the worker itself fails.
+   * `deferJpegDecode`: see InspectOptions (only when a thumbnail pass follows).
    */
-  inspectMany(files: readonly InspectRequest[], maxPixels: number): Promise<Inspection[]>;
-  /** Rejects with sharp's message if the image cannot be rendered. */
-  thumbnail(job: ThumbnailJob): Promise<void>;
+  inspectMany(files: readonly InspectRequest[], maxPixels: number, deferJpegDecode?: boolean): Promise<Inspection[]>;
+  /** See renderThumbnail: an image that does not decode resolves with its damage. */
+  thumbnail(job: ThumbnailJob): Promise<ThumbnailOutcome>;
   close(): Promise<void>;
 }
 
 export function createInProcessImageTasks(): ImageTasks {
   return {
     inspect: (absPath, rel, maxPixels, listed) => inspectFile(absPath, rel, { maxPixels }, listed),
-    inspectMany: (files, maxPixels) => inspectFiles(files, maxPixels),
+    inspectMany: (files, maxPixels, deferJpegDecode) => inspectFiles(files, maxPixels, deferJpegDecode),
     thumbnail: (job) => renderThumbnail(job),
     close: async () => undefined,
   };
@@ -55,7 +56,7 @@ export function createInProcessImageTasks(): ImageTasks {
 
 const WORKER_URL = new URL('./image-worker.ts', import.meta.url);
 
-type TaskResult = Inspection[] | null;
+type TaskResult = Inspection[] | ThumbnailOutcome;
 
 export interface WorkerImageTasksOptions {
   /** The thread's module; image-worker.ts (or its bundle) unless a test points elsewhere. */
@@ -92,15 +93,14 @@ export class WorkerImageTasks implements ImageTasks {
     return result!;
   }
 
-  async inspectMany(files: readonly InspectRequest[], maxPixels: number): Promise<Inspection[]> {
+  async inspectMany(files: readonly InspectRequest[], maxPixels: number, deferJpegDecode = false): Promise<Inspection[]> {
     // Only the fields the worker needs cross the thread (a ListedFile carries more).
     const plain = files.map((f) => ({ absPath: f.absPath, rel: f.rel, listed: { size: f.listed.size, mtimeMs: f.listed.mtimeMs } }));
-    const result = await this.run({ op: 'inspect', files: plain, maxPixels }, (f) => f.inspectMany(plain, maxPixels));
-    return result!;
+    return (await this.run({ op: 'inspect', files: plain, maxPixels, deferJpegDecode }, (f) => f.inspectMany(plain, maxPixels, deferJpegDecode))) as Inspection[];
   }
 
-  async thumbnail(job: ThumbnailJob): Promise<void> {
-    await this.run({ op: 'thumbnail', job }, (f) => f.thumbnail(job).then(() => null));
+  async thumbnail(job: ThumbnailJob): Promise<ThumbnailOutcome> {
+    return (await this.run({ op: 'thumbnail', job }, (f) => f.thumbnail(job))) as ThumbnailOutcome;
   }
 
   close(): Promise<void> {

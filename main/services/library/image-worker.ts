@@ -13,8 +13,8 @@ if (!port) throw new Error('image-worker.ts must be started as a worker thread')
 port.on('message', (request: ImageTaskRequest) => {
   const work =
     request.op === 'inspect'
-      ? inspectFiles(request.files, request.maxPixels)
-      : renderThumbnail(request.job).then(() => null);
+      ? inspectFiles(request.files, request.maxPixels, request.deferJpegDecode)
+      : renderThumbnail(request.job);
   work.then(
     (result) => port.postMessage({ id: request.id, result } satisfies ImageTaskReply),
     (error: unknown) => port.postMessage({ id: request.id, error: errorMessage(error) } satisfies ImageTaskReply),

@@ -8,10 +8,11 @@ import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { isMainThread } from 'node:worker_threads';
 import sharp from 'sharp';
-import { errorMessage } from '../../error-message.ts';
 import { BmpError, decodeBmp, readBmpHeader } from './bmp-decoder.ts';
 import { detectFormat, describeNonImage, MAGIC_BYTES } from './detect-format.ts';
-import { ACCEPTED_DAMAGE, readHead } from './open-image.ts';
+import { jpegReachesEnd } from './jpeg-structure.ts';
+import { ACCEPTED_DAMAGE, decoderMessage, isPixelLimitError, readHead } from './open-image.ts';
+import { withDecoderReason } from './decoder-reason.ts';
 import * as reasons from './skip-reasons.ts';
 
 export interface InspectOptions {
@@ -19,6 +20,13 @@ export interface InspectOptions {
   maxPixels: number;
   /** Files up to this size are read into memory once; larger ones are streamed (default 16 MB). */
   inMemoryMaxBytes?: number;
+  /**
+   * Catalogue a small JPEG that runs intact to its end marker from its header alone,
+   * leaving the full decode to the thumbnail that is made of every catalogued image
+   * (thumbnail-service.ts marks the image damaged if that decode fails). Only for
+   * callers whose thumbnail pass follows; default false: every file is decoded here.
+   */
+  deferJpegDecode?: boolean;
 }
 
 export const DEFAULT_MAX_PIXELS = 100_000_000;
@@ -79,16 +87,22 @@ export async function inspectFile(absPath: string, rel: string, options: Inspect
   if (format === 'bmp') return inspectBmp(typeof input === 'string' ? absPath : input, rel, size, mtimeMs, options.maxPixels);
 
   const skipUndecodable = (error: unknown) =>
-    skip(format === 'heif' ? reasons.unsupportedFormat(rel, 'heif', shortMessage(error)) : reasons.damaged(rel, format, shortMessage(error)));
+    skip(format === 'heif' ? reasons.unsupportedFormat(rel, 'heif', decoderMessage(error)) : reasons.damaged(rel, format, decoderMessage(error)));
   const hashing = hashContent(input);
   hashing.catch(() => undefined); // awaited below; avoid an unhandled rejection if we return early
 
   // Small files (most datasets for SimCLR) are decoded whole in one sharp call, which
   // also gives the oriented size: one call instead of two halves the per-file overhead.
+  // A small JPEG may skip even that (deferJpegDecode): its header is read by sharp,
+  // which costs a third of a decode, and a truncated one never passes jpegReachesEnd.
   let size2d: { width: number; height: number } | null = null;
-  if (typeof input !== 'string' && size <= ONE_SHOT_MAX_BYTES) {
+  let headerOnly = false;
+  if (options.deferJpegDecode && format === 'jpeg' && typeof input !== 'string' && size <= ONE_SHOT_MAX_BYTES && jpegReachesEnd(input)) {
+    headerOnly = true;
+  } else if (typeof input !== 'string' && size <= ONE_SHOT_MAX_BYTES) {
     try {
-      size2d = await decodeWhole(input, Math.min(ONE_SHOT_MAX_PIXELS, options.maxPixels));
+      const bytes = input;
+      size2d = await withDecoderReason(() => decodeWhole(bytes, Math.min(ONE_SHOT_MAX_PIXELS, options.maxPixels)));
     } catch (error) {
       // Too many pixels for the one-shot path: take the header + reduced decode path below.
       if (!isPixelLimitError(error)) return skipUndecodable(error);
@@ -97,12 +111,13 @@ export async function inspectFile(absPath: string, rel: string, options: Inspect
   if (!size2d) {
     try {
       // No pixel limit here: we read the header to report the size ourselves.
-      const meta = await sharp(input, { limitInputPixels: false }).metadata();
+      const source = input;
+      const meta = await withDecoderReason(() => sharp(source, { limitInputPixels: false }).metadata());
       const width = meta.autoOrient?.width ?? meta.width ?? 0;
       const height = meta.autoOrient?.height ?? meta.height ?? 0;
       if (!(width > 0 && height > 0)) return skip(reasons.damaged(rel, format, 'no image size in its header'));
       if (width * height > options.maxPixels) return skip(reasons.tooManyPixels(rel, width, height, options.maxPixels));
-      await decodeReduced(input, options.maxPixels);
+      if (!headerOnly) await withDecoderReason(() => decodeReduced(source, options.maxPixels));
       size2d = { width, height };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -144,7 +159,7 @@ async function inspectBmp(input: Buffer | string, rel: string, size: number, mti
     return { kind: 'image', size, mtimeMs, contentHash, width: raw.width, height: raw.height, format: 'bmp' };
   } catch (error) {
     if (error instanceof BmpError && /not supported/.test(error.message)) return skip(reasons.unsupportedFormat(rel, 'bmp', error.message));
-    return skip(reasons.damaged(rel, 'bmp', shortMessage(error)));
+    return skip(reasons.damaged(rel, 'bmp', decoderMessage(error)));
   }
 }
 
@@ -152,10 +167,6 @@ async function inspectBmp(input: Buffer | string, rel: string, size: number, mti
 async function decodeWhole(input: Buffer, maxPixels: number): Promise<{ width: number; height: number }> {
   const { info } = await sharp(input, { failOn: ACCEPTED_DAMAGE, limitInputPixels: maxPixels }).rotate().raw().toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height };
-}
-
-function isPixelLimitError(error: unknown): boolean {
-  return error instanceof Error && /pixel limit/i.test(error.message);
 }
 
 /** Decodes the whole file at a tiny size (JPEG shrinks on load: cheap); throws if it is truncated or corrupt. */
@@ -248,8 +259,3 @@ function statFailure(rel: string, error: unknown, size = 0, mtimeMs = 0): Inspec
   return { kind: 'skipped', size, mtimeMs, reason: reasons.unreadableFile(rel, code) };
 }
 
-/** libvips messages can span lines and repeat the file name; keep the first clause. */
-function shortMessage(error: unknown): string {
-  const text = errorMessage(error);
-  return text.split('\n')[0]!.replace(/^Input (file|buffer) /, '').trim().slice(0, 160);
-}

@@ -11,6 +11,7 @@ import type { Catalogue, ImageRecord } from './catalogue.ts';
 import { DEFAULT_MAX_PIXELS } from './inspect-file.ts';
 import type { ImageTasks } from './image-tasks.ts';
 import { scanDataset } from './scan.ts';
+import * as reasons from './skip-reasons.ts';
 import { RootUnavailableError } from './walk.ts';
 
 /** A request the user can fix (bad path, unknown dataset): shown as its message. */
@@ -33,6 +34,12 @@ export interface LibraryOptions {
   onDatasetsChanged?: () => void;
   /** Called after a scan finished (not cancelled), e.g. to start making thumbnails. */
   onScanFinished?: (datasetId: number) => void;
+  /**
+   * Catalogue small intact JPEGs from their header and leave their full decode to the
+   * thumbnail pass (InspectOptions.deferJpegDecode). Set only when onScanFinished makes
+   * every image's thumbnail; that pass reports damage back through markDamaged.
+   */
+  deferJpegDecode?: boolean;
 }
 
 interface RunningScan {
@@ -143,6 +150,15 @@ export class LibraryService {
     return this.catalogue.imagesAfter(datasetId, afterId, limit);
   }
 
+  /**
+   * Records that a catalogued image does not decode (found by the thumbnail pass, which
+   * decodes what the scan only read the header of): it moves to the skipped list with
+   * `damage` (sharp's words) as the reason, and the dataset's counts change.
+   */
+  markDamaged(image: ImageRecord, damage: string): void {
+    if (this.catalogue.markDamaged(image, reasons.damaged(image.relPath, image.format, damage))) this.options.onDatasetsChanged?.();
+  }
+
   isScanning(datasetId: number): boolean {
     return this.running.has(datasetId);
   }
@@ -173,6 +189,7 @@ export class LibraryService {
         maxPixels: this.options.maxPixels ?? DEFAULT_MAX_PIXELS,
         concurrency: this.options.scanConcurrency ?? 8,
         tasks: this.tasks,
+        deferJpegDecode: this.options.deferJpegDecode ?? false,
         excludedFolders: this.excludedFolders,
         progressIntervalMs: this.options.progressIntervalMs,
         onProgress: this.options.onProgress,

@@ -4,6 +4,7 @@
 // image the catalogue accepts can also be read for training.
 import { open, readFile } from 'node:fs/promises';
 import sharp, { type Sharp, type SharpOptions } from 'sharp';
+import { errorMessage } from '../../error-message.ts';
 import { decodeBmp } from './bmp-decoder.ts';
 import { detectFormat, MAGIC_BYTES, type DetectedFormat } from './detect-format.ts';
 
@@ -52,3 +53,15 @@ export async function readHead(absPath: string): Promise<Buffer> {
     await handle.close();
   }
 }
+
+/** libvips messages can span lines and repeat the file name; keep the first clause. */
+export function decoderMessage(error: unknown): string {
+  const text = errorMessage(error);
+  return text.split('\n')[0]!.replace(/^Input (file|buffer) /, '').trim().slice(0, 160);
+}
+
+/** sharp refused the image for its pixel count (limitInputPixels), not for damage. */
+export function isPixelLimitError(error: unknown): boolean {
+  return error instanceof Error && /pixel limit/i.test(error.message);
+}
+

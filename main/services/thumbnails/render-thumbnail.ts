@@ -1,13 +1,19 @@
 // Makes one thumbnail file with sharp. Runs in the image worker thread (or in-process
-// as a fallback), so it takes plain values and returns nothing but success or an error.
+// as a fallback), so it takes plain values and returns plain values.
+//
+// It is also the full decode check of images the scan catalogued from their header
+// (small intact JPEGs, InspectOptions.deferJpegDecode): the image is decoded with the
+// damage tolerance of the catalogue and of training (ACCEPTED_DAMAGE), and a file that
+// does not decode comes back as `damage` for the catalogue to record, not as an error.
 import { randomBytes } from 'node:crypto';
-import { rename, rm } from 'node:fs/promises';
-import { openImage } from '../library/open-image.ts';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { ACCEPTED_DAMAGE, decoderMessage, isPixelLimitError, openImageBytes } from '../library/open-image.ts';
+import { withDecoderReason } from '../library/decoder-reason.ts';
 
 export interface ThumbnailJob {
   /** The image (already checked to be inside its dataset). */
   absPath: string;
-  /** Final cache path; written via a temp name and renamed so no reader sees half a file. */
+  /** Final cache path. */
   out: string;
   /** Longest side in pixels. */
   size: number;
@@ -17,19 +23,39 @@ export interface ThumbnailJob {
   format: string;
 }
 
-export async function renderThumbnail(job: ThumbnailJob): Promise<void> {
+/** `damage`: the decoder's reason the image cannot be decoded (nothing was written). */
+export type ThumbnailOutcome = { made: true } | { made: false; damage: string };
+
+/**
+ * Rejects for a file that cannot be read, too many pixels, or a cache that cannot be
+ * written; an image that does not decode is an outcome (`damage`), never an error.
+ */
+export async function renderThumbnail(job: ThumbnailJob): Promise<ThumbnailOutcome> {
+  // Read and written apart from the decode, so an I/O failure (file gone, disk full)
+  // stays an error with its code and is never mistaken for a damaged image.
+  const bytes = await readFile(job.absPath);
+  let webp: Buffer;
+  try {
+    webp = await withDecoderReason(() =>
+      openImageBytes(bytes, { maxPixels: job.maxPixels, format: job.format, failOn: ACCEPTED_DAMAGE })
+        .rotate() // apply the EXIF orientation: portraits show upright
+        .resize(job.size, job.size, { fit: 'inside', withoutEnlargement: true })
+        .webp({ quality: 80, effort: 2 })
+        .toBuffer(),
+    );
+  } catch (error) {
+    if (isPixelLimitError(error)) throw error;
+    return { made: false, damage: decoderMessage(error) };
+  }
   // No fsync: the cache can always be rebuilt, and empty files are treated as missing.
+  // Written via a temp name and renamed, so no reader sees half a file.
   const temp = `${job.out}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    const image = await openImage(job.absPath, { maxPixels: job.maxPixels, format: job.format });
-    await image
-      .rotate() // apply the EXIF orientation: portraits show upright
-      .resize(job.size, job.size, { fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: 80, effort: 2 })
-      .toFile(temp);
+    await writeFile(temp, webp);
     await rename(temp, job.out);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
   }
+  return { made: true };
 }

@@ -9,6 +9,7 @@ import type { ImageRecord } from '../library/catalogue.ts';
 import type { ImageTasks } from '../library/image-tasks.ts';
 import { forEachConcurrent } from '../library/concurrency.ts';
 import { resolveInsideDataset, UnsafePathError } from '../safe-path.ts';
+import type { ThumbnailOutcome } from './render-thumbnail.ts';
 import { THUMBNAIL_CONTENT_TYPE, thumbnailPath } from './thumbnail-cache.ts';
 
 export const DEFAULT_THUMBNAIL_SIZE = 256;
@@ -30,6 +31,8 @@ export interface ThumbnailSource {
   datasetRoot(datasetId: number): string;
   image(datasetId: number, relPath: string): ImageRecord | undefined;
   imagesAfter(datasetId: number, afterId: number, limit: number): ImageRecord[];
+  /** The image does not decode (`damage`: the decoder's reason): it is no longer usable. */
+  markDamaged(image: ImageRecord, damage: string): void;
 }
 
 export interface ThumbnailFile {
@@ -177,11 +180,18 @@ export class ThumbnailService {
       await mkdir(shard, { recursive: true });
       this.shards.add(shard);
     }
+    let outcome: ThumbnailOutcome;
     try {
-      await this.tasks.thumbnail({ absPath, out, size: this.size, maxPixels: image.width * image.height + 1, format: image.format });
+      outcome = await this.tasks.thumbnail({ absPath, out, size: this.size, maxPixels: image.width * image.height + 1, format: image.format });
     } catch (error) {
       this.shards.delete(shard); // the cache folder may have been deleted under us: re-create next time
       throw new ThumbnailError('unreadable', `Could not make a thumbnail of '${image.relPath}': ${errorMessage(error)}`);
+    }
+    if (!outcome.made) {
+      // The scan may have catalogued it from its header only (deferJpegDecode): this was
+      // its full decode, so the library learns it is damaged and lists it as skipped.
+      this.source.markDamaged(image, outcome.damage);
+      throw new ThumbnailError('unreadable', `Could not make a thumbnail of '${image.relPath}': ${outcome.damage}`);
     }
   }
 }

@@ -1,0 +1,153 @@
+// The app's scan catalogues a small intact JPEG from its header and leaves the full
+// decode to the thumbnail pass that follows every scan (deferJpegDecode). These tests
+// hold it to the promise that makes that safe: once the thumbnails are made, the
+// catalogue is exactly what a scan that decodes every file gives — same images, same
+// skipped files, same reasons — whether the damage is found by the bulk pass, by a
+// thumbnail asked for on screen, or by the pass the next start of the app resumes.
+// Real studio, real SQLite file, real image worker thread, real sharp.
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { DatasetSummary, ScanResult, SkippedFile } from '../../main/api/contract.ts';
+import { createStudio, type Studio, type StudioOptions } from '../../main/services/studio.ts';
+import { ThumbnailError } from '../../main/services/thumbnails/thumbnail-service.ts';
+import { createTempDir, encodeImage, encodeJpegDamagedPastHeader, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
+
+let tmp: TempDir;
+let root: string;
+/** The catalogue of a studio that decodes every file during the scan: the reference. */
+let reference: { scan: ScanResult; skipped: SkippedFile[]; images: string[] };
+
+const DAMAGED = ['late/damaged-1.jpg', 'late/damaged-2.jpg'];
+const TRUNCATED = 'late/truncated.jpg';
+
+const open = (dataDir: string, options: Partial<StudioOptions> = {}) => createStudio({ dataDir: path.join(tmp.path, dataDir), transport: 'web', ...options });
+
+async function catalogueOf(studio: Studio, datasetId: number) {
+  const page = await studio.api.listImages({ datasetId, offset: 0, limit: 1000 });
+  const skipped = await studio.api.listSkipped({ datasetId });
+  const summary = (await studio.api.listDatasets({})).find((d) => d.id === datasetId)!;
+  return { images: page.images.map((i) => i.relPath).sort(), total: page.total, skipped, summary };
+}
+
+async function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+before(async () => {
+  tmp = await createTempDir('simclr-deferred-');
+  root = path.join(tmp.path, 'photos');
+  await writeLabelledFolder(root, { classes: { cats: 4, dogs: 3 }, format: 'jpeg' });
+  await writeLabelledFolder(root, { classes: { birds: 2 }, format: 'png', seedOffset: 20 });
+  await mkdir(path.join(root, 'late'));
+  for (const [i, rel] of DAMAGED.entries()) await writeFile(path.join(root, rel), await encodeJpegDamagedPastHeader({ width: 40, height: 30, seed: 40 + i }));
+  const whole = await encodeImage({ width: 40, height: 30, format: 'jpeg', seed: 50 });
+  await writeFile(path.join(root, TRUNCATED), whole.subarray(0, Math.floor(whole.length / 2)));
+
+  const studio = await open('reference', { thumbnailsAfterScan: false });
+  try {
+    const scan = await studio.api.addDataset({ path: root });
+    const { images, skipped } = await catalogueOf(studio, scan.datasetId);
+    reference = { scan, images, skipped };
+  } finally {
+    await studio.close();
+  }
+  // The reference itself: 9 good images, and both kinds of damage skipped with reasons.
+  assert.equal(reference.images.length, 9);
+  assert.deepEqual(reference.skipped.map((s) => s.path).sort(), [...DAMAGED, TRUNCATED].sort());
+  for (const rel of DAMAGED) assert.match(reference.skipped.find((s) => s.path === rel)!.reason, /damaged-\d\.jpg.*damaged or incomplete.*Quantization table 0x03 was not defined/);
+});
+
+after(async () => {
+  await tmp?.remove();
+});
+
+describe('a scan that leaves the JPEG decode to the thumbnail pass', () => {
+  test('catches a truncated JPEG at once, and after the bulk thumbnail pass its catalogue equals the full-decode reference', async () => {
+    const studio = await open('bulk', { thumbnailsAfterScan: false, library: { deferJpegDecode: true } });
+    try {
+      let changes = 0;
+      studio.events.on('datasetsChanged', () => changes++);
+      const scan = await studio.api.addDataset({ path: root });
+      assert.deepEqual(scan.skipped.map((s) => s.path), [TRUNCATED], 'the structure walk finds the truncation during the scan');
+      assert.equal(scan.images, 11, 'the two files damaged past their header are catalogued from it');
+      const before = await catalogueOf(studio, scan.datasetId);
+      assert.deepEqual([before.summary.imageCount, before.total], [11, 11]);
+
+      const changesBefore = changes;
+      const made = await studio.thumbnails.prefetchDataset(scan.datasetId);
+      assert.equal(made, 9, 'a thumbnail for every image that decodes');
+      const afterPass = await catalogueOf(studio, scan.datasetId);
+      assert.deepEqual(afterPass.images, reference.images);
+      assert.deepEqual(afterPass.skipped, reference.skipped, 'same files skipped, same reasons, same order');
+      assert.deepEqual([afterPass.summary.imageCount, afterPass.total, afterPass.summary.skippedCount], [9, 9, 3]);
+      assert.equal(changes - changesBefore, 2, 'one datasetsChanged per image found damaged, so the UI refreshes');
+    } finally {
+      await studio.close();
+    }
+  });
+
+  test('a thumbnail asked for on screen finds the damage too: the request is refused and the image moves to the skipped list', async () => {
+    const studio = await open('lazy', { thumbnailsAfterScan: false, library: { deferJpegDecode: true } });
+    try {
+      const { datasetId } = await studio.api.addDataset({ path: root });
+      await assert.rejects(studio.thumbnails.thumbnailFile(datasetId, DAMAGED[0]!), (error: Error) => {
+        assert.ok(error instanceof ThumbnailError);
+        assert.equal(error.code, 'unreadable');
+        assert.match(error.message, /damaged-1\.jpg.*Quantization table 0x03 was not defined/);
+        return true;
+      });
+      const after = await catalogueOf(studio, datasetId);
+      assert.ok(!after.images.includes(DAMAGED[0]!));
+      assert.ok(after.images.includes(DAMAGED[1]!), 'the other one is not decoded yet');
+      assert.deepEqual(after.skipped.find((s) => s.path === DAMAGED[0])?.reason, reference.skipped.find((s) => s.path === DAMAGED[0])?.reason);
+      // A good JPEG's thumbnail is made as always.
+      await studio.thumbnails.thumbnailFile(datasetId, 'cats/cats-0.jpg');
+    } finally {
+      await studio.close();
+    }
+  });
+
+  test('the app opened again finishes the checks a closed app left undone', async () => {
+    // First session: catalogued from headers, closed before any thumbnail was made.
+    const first = await open('restart', { thumbnailsAfterScan: false, library: { deferJpegDecode: true } });
+    let datasetId: number;
+    try {
+      datasetId = (await first.api.addDataset({ path: root })).datasetId;
+      assert.equal((await catalogueOf(first, datasetId)).total, 11);
+    } finally {
+      await first.close();
+    }
+    // Next start, as the app starts (thumbnails after scans, and the pass resumed).
+    const second = await open('restart');
+    try {
+      const settled = await waitFor(
+        'the resumed thumbnail pass to skip both damaged files',
+        () => catalogueOf(second, datasetId),
+        (c: { summary: DatasetSummary; skipped: SkippedFile[] }) => c.skipped.length === 3,
+      );
+      assert.deepEqual(settled.images, reference.images);
+      assert.deepEqual(settled.skipped, reference.skipped);
+    } finally {
+      await second.close();
+    }
+  });
+
+  test('the app scans with the deferred check by default; a studio without a thumbnail pass decodes every file', async () => {
+    const app = await open('default-app');
+    try {
+      const scan = await app.api.addDataset({ path: root });
+      assert.equal(scan.images, 11, 'deferred: its own thumbnail pass follows');
+    } finally {
+      await app.close();
+    }
+    assert.equal(reference.scan.images, 9, 'thumbnailsAfterScan: false (the CLI) decodes during the scan');
+  });
+});
