@@ -3,10 +3,10 @@
 // event loop while each runs. Targets on a 2-core machine: catalogue ≥ 1,000/s for
 // small files, thumbnails ≥ 200/s, no block > 50 ms. Prints numbers; asserts nothing.
 //
-//   node_modules/.bin/node bench/library-throughput.ts [--count 10000] [--size 64] [--format jpeg|png] [--jpeg-check deferred|full]
+//   node_modules/.bin/node bench/library-throughput.ts [--count 10000] [--size 64] [--format jpeg|png] [--check deferred|full]
 //
-// --jpeg-check deferred (default) is what the app does: small intact JPEGs are catalogued
-// from their header and fully decoded by the thumbnail pass (LibraryOptions.deferJpegDecode);
+// --check deferred (default) is what the app does: small intact JPEGs and PNGs are catalogued
+// from their header and fully decoded by the thumbnail pass (LibraryOptions.deferDecode);
 // full decodes every file during the scan, as the CLI scan does (the reference).
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import os from 'node:os';
@@ -17,9 +17,9 @@ import { createStudio } from '../main/services/studio.ts';
 import { forEachConcurrent } from '../main/services/library/concurrency.ts';
 import { createTempDir, writeImage, type FixtureFormat } from '../test/helpers/image-fixtures.ts';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '10000' }, size: { type: 'string', default: '64' }, format: { type: 'string', default: 'jpeg' }, 'jpeg-check': { type: 'string', default: 'deferred' } } });
-const jpegCheck = values['jpeg-check'];
-if (jpegCheck !== 'deferred' && jpegCheck !== 'full') throw new Error(`--jpeg-check must be deferred or full, not '${jpegCheck}'`);
+const { values } = parseArgs({ options: { count: { type: 'string', default: '10000' }, size: { type: 'string', default: '64' }, format: { type: 'string', default: 'jpeg' }, check: { type: 'string', default: 'deferred' } } });
+const decodeCheck = values.check;
+if (decodeCheck !== 'deferred' && decodeCheck !== 'full') throw new Error(`--check must be deferred or full, not '${decodeCheck}'`);
 const count = Number(values.count);
 const size = Number(values.size);
 const format = values.format as FixtureFormat;
@@ -78,7 +78,7 @@ try {
   console.log(`  generated in ${((performance.now() - genStart) / 1000).toFixed(1)} s`);
 
   // The thumbnail pass is started by hand (not after the scan) to time it on its own.
-  const studio = await createStudio({ dataDir: path.join(tmp.path, 'data'), transport: 'web', thumbnailsAfterScan: false, library: { deferJpegDecode: jpegCheck === 'deferred' } });
+  const studio = await createStudio({ dataDir: path.join(tmp.path, 'data'), transport: 'web', thumbnailsAfterScan: false, library: { deferDecode: decodeCheck === 'deferred' } });
   try {
     const scan = await measure(() => studio.api.addDataset({ path: root }));
     if (scan.result.images !== count) throw new Error(`expected ${count} images, catalogued ${scan.result.images}`);
@@ -91,10 +91,10 @@ try {
       ['catalogue (unchanged re-scan)', count / rescan.seconds, rescan],
       ['thumbnails (256 px webp)', count / thumbs.seconds, thumbs],
     ] as const;
-    // Until the thumbnails are made, a deferred check has not decoded the JPEGs: this is
+    // Until the thumbnails are made, a deferred check has not decoded the images: this is
     // the rate at which images become catalogued, decoded and shown.
     const scanAndThumbs = count / (scan.seconds + thumbs.seconds);
-    console.log(`\nJPEG check: ${jpegCheck}; first scan + thumbnails together: ${scanAndThumbs.toFixed(0)} images/s`);
+    console.log(`\ndecode check: ${decodeCheck}; first scan + thumbnails together: ${scanAndThumbs.toFixed(0)} images/s`);
     console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; sharp ${sharp.versions.sharp}, libvips ${sharp.versions.vips}; Node ${process.versions.node}`);
     // On a shared machine wall-clock rates depend on the neighbours; CPU time per image
     // does not, so 'CPU-bound estimate' = cores / (process CPU time per image) says what
@@ -111,7 +111,7 @@ try {
         count,
         size,
         format,
-        jpeg_check: jpegCheck,
+        decode_check: decodeCheck,
         catalogue_images_per_s: Math.round(count / scan.seconds),
         rescan_images_per_s: Math.round(count / rescan.seconds),
         thumbnail_images_per_s: Math.round(count / thumbs.seconds),

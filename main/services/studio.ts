@@ -23,12 +23,12 @@ export interface StudioOptions {
   sampleDir?: string;
   /**
    * Make every image's thumbnail in the background after a scan and at start (default
-   * true). It is also the full decode check of the small JPEGs a scan catalogued from
-   * their header (LibraryOptions.deferJpegDecode, on whenever this is).
+   * true). It is also the full decode check of the small JPEGs and PNGs a scan catalogued from
+   * their header (LibraryOptions.deferDecode, on whenever this is).
    */
   thumbnailsAfterScan?: boolean;
-  /** Scanner tuning (pixel limit, concurrency, progress interval; deferJpegDecode defaults to thumbnailsAfterScan). */
-  library?: Pick<LibraryOptions, 'maxPixels' | 'scanConcurrency' | 'progressIntervalMs' | 'deferJpegDecode'>;
+  /** Scanner tuning (pixel limit, concurrency, progress interval; deferDecode defaults to thumbnailsAfterScan). */
+  library?: Pick<LibraryOptions, 'maxPixels' | 'scanConcurrency' | 'progressIntervalMs' | 'deferDecode'>;
   /** Decode images in a worker thread (default true) so the event loop stays free. */
   imageWorker?: boolean;
   /** The training worker's backend (default 'auto': the best that runs here). */
@@ -69,7 +69,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   const thumbnailsAfterScan = options.thumbnailsAfterScan ?? true;
   let thumbnails: ThumbnailService | undefined;
   const library = new LibraryService(catalogue, tasks, {
-    deferJpegDecode: thumbnailsAfterScan,
+    deferDecode: thumbnailsAfterScan,
     ...options.library,
     excludedFolders: [await realpath(dataDir)],
     onProgress: (progress) => events.emit('scanProgress', progress),

@@ -4,7 +4,8 @@
 // Nothing here is a mock: each file is what a user's disk could really hold.
 //
 // Stable API (other tests import it): createTempDir, encodeImage, writeImage, writeLabelledFolder,
-// writeBadInputs, BAD_INPUT_NAMES, encodeBmp, fixturePixels, encodeJpegDamagedPastHeader.
+// writeBadInputs, BAD_INPUT_NAMES, encodeBmp, fixturePixels, encodeJpegDamagedPastHeader,
+// encodePngDamagedPastStructure.
 import { chmod, lstat, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -177,7 +178,7 @@ export function decompressionBombPng(width = 20000, height = 10000): Buffer {
  * of image and libjpeg reads its header, but its last colour component names a
  * quantization table the file never defines, which libjpeg refuses when it starts
  * decoding ("Quantization table 0x03 was not defined"). The scanner catalogues such a
- * file from its header when a thumbnail pass follows (deferJpegDecode).
+ * file from its header when a thumbnail pass follows (deferDecode).
  */
 export async function encodeJpegDamagedPastHeader(options: Omit<ImageOptions, 'format'> = {}): Promise<Buffer> {
   const bytes = Buffer.from(await encodeImage({ ...options, format: 'jpeg' }));
@@ -188,6 +189,22 @@ export async function encodeJpegDamagedPastHeader(options: Omit<ImageOptions, 'f
   const components = bytes[sof + 9]!;
   if (components !== 3) throw new Error(`encodeJpegDamagedPastHeader: expected 3 components, found ${components}`);
   bytes[sof + 10 + 2 * 3 + 2] = 3;
+  return bytes;
+}
+
+/**
+ * A PNG damaged where only a full decode sees it: every chunk is whole and its CRC is
+ * right (recomputed, as a buggy encoder would write it), but the compressed pixel data
+ * in IDAT is garbage, which libpng refuses when it inflates it.
+ */
+export async function encodePngDamagedPastStructure(options: Omit<ImageOptions, 'format'> = {}): Promise<Buffer> {
+  const bytes = Buffer.from(await encodeImage({ ...options, format: 'png' }));
+  const idat = bytes.indexOf(Buffer.from('IDAT', 'ascii'));
+  if (idat < 4) throw new Error('encodePngDamagedPastStructure: sharp wrote no IDAT chunk');
+  const length = bytes.readUInt32BE(idat - 4);
+  const data = bytes.subarray(idat + 4, idat + 4 + length);
+  for (let i = 2; i < data.length; i++) data[i] = (data[i]! * 7 + 0x5a) & 0xff; // keep the 2-byte zlib header
+  bytes.writeUInt32BE(crc32(bytes.subarray(idat, idat + 4 + length)) >>> 0, idat + 4 + length);
   return bytes;
 }
 

@@ -1,5 +1,5 @@
 // The app's scan catalogues a small intact JPEG from its header and leaves the full
-// decode to the thumbnail pass that follows every scan (deferJpegDecode). These tests
+// decode to the thumbnail pass that follows every scan (deferDecode). These tests
 // hold it to the promise that makes that safe: once the thumbnails are made, the
 // catalogue is exactly what a scan that decodes every file gives — same images, same
 // skipped files, same reasons — whether the damage is found by the bulk pass, by a
@@ -12,14 +12,14 @@ import { after, before, describe, test } from 'node:test';
 import type { DatasetSummary, ScanResult, SkippedFile } from '../../main/api/contract.ts';
 import { createStudio, type Studio, type StudioOptions } from '../../main/services/studio.ts';
 import { ThumbnailError } from '../../main/services/thumbnails/thumbnail-service.ts';
-import { createTempDir, encodeImage, encodeJpegDamagedPastHeader, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
+import { createTempDir, encodeImage, encodeJpegDamagedPastHeader, encodePngDamagedPastStructure, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
 
 let tmp: TempDir;
 let root: string;
 /** The catalogue of a studio that decodes every file during the scan: the reference. */
 let reference: { scan: ScanResult; skipped: SkippedFile[]; images: string[] };
 
-const DAMAGED = ['late/damaged-1.jpg', 'late/damaged-2.jpg'];
+const DAMAGED = ['late/damaged-1.jpg', 'late/damaged-2.jpg', 'late/damaged-3.png'];
 const TRUNCATED = 'late/truncated.jpg';
 
 const open = (dataDir: string, options: Partial<StudioOptions> = {}) => createStudio({ dataDir: path.join(tmp.path, dataDir), transport: 'web', ...options });
@@ -47,7 +47,10 @@ before(async () => {
   await writeLabelledFolder(root, { classes: { cats: 4, dogs: 3 }, format: 'jpeg' });
   await writeLabelledFolder(root, { classes: { birds: 2 }, format: 'png', seedOffset: 20 });
   await mkdir(path.join(root, 'late'));
-  for (const [i, rel] of DAMAGED.entries()) await writeFile(path.join(root, rel), await encodeJpegDamagedPastHeader({ width: 40, height: 30, seed: 40 + i }));
+  for (const [i, rel] of DAMAGED.entries()) {
+    const encode = rel.endsWith('.png') ? encodePngDamagedPastStructure : encodeJpegDamagedPastHeader;
+    await writeFile(path.join(root, rel), await encode({ width: 40, height: 30, seed: 40 + i }));
+  }
   const whole = await encodeImage({ width: 40, height: 30, format: 'jpeg', seed: 50 });
   await writeFile(path.join(root, TRUNCATED), whole.subarray(0, Math.floor(whole.length / 2)));
 
@@ -62,7 +65,8 @@ before(async () => {
   // The reference itself: 9 good images, and both kinds of damage skipped with reasons.
   assert.equal(reference.images.length, 9);
   assert.deepEqual(reference.skipped.map((s) => s.path).sort(), [...DAMAGED, TRUNCATED].sort());
-  for (const rel of DAMAGED) assert.match(reference.skipped.find((s) => s.path === rel)!.reason, /damaged-\d\.jpg.*damaged or incomplete.*Quantization table 0x03 was not defined/);
+  for (const rel of DAMAGED.slice(0, 2)) assert.match(reference.skipped.find((s) => s.path === rel)!.reason, /damaged-\d\.jpg.*damaged or incomplete.*Quantization table 0x03 was not defined/);
+  assert.match(reference.skipped.find((s) => s.path === DAMAGED[2])!.reason, /damaged-3\.png.*PNG.*damaged or incomplete/);
 });
 
 after(async () => {
@@ -71,15 +75,15 @@ after(async () => {
 
 describe('a scan that leaves the JPEG decode to the thumbnail pass', () => {
   test('catches a truncated JPEG at once, and after the bulk thumbnail pass its catalogue equals the full-decode reference', async () => {
-    const studio = await open('bulk', { thumbnailsAfterScan: false, library: { deferJpegDecode: true } });
+    const studio = await open('bulk', { thumbnailsAfterScan: false, library: { deferDecode: true } });
     try {
       let changes = 0;
       studio.events.on('datasetsChanged', () => changes++);
       const scan = await studio.api.addDataset({ path: root });
       assert.deepEqual(scan.skipped.map((s) => s.path), [TRUNCATED], 'the structure walk finds the truncation during the scan');
-      assert.equal(scan.images, 11, 'the two files damaged past their header are catalogued from it');
+      assert.equal(scan.images, 12, 'the three files damaged past their structure are catalogued from their header');
       const before = await catalogueOf(studio, scan.datasetId);
-      assert.deepEqual([before.summary.imageCount, before.total], [11, 11]);
+      assert.deepEqual([before.summary.imageCount, before.total], [12, 12]);
 
       const changesBefore = changes;
       const made = await studio.thumbnails.prefetchDataset(scan.datasetId);
@@ -87,15 +91,15 @@ describe('a scan that leaves the JPEG decode to the thumbnail pass', () => {
       const afterPass = await catalogueOf(studio, scan.datasetId);
       assert.deepEqual(afterPass.images, reference.images);
       assert.deepEqual(afterPass.skipped, reference.skipped, 'same files skipped, same reasons, same order');
-      assert.deepEqual([afterPass.summary.imageCount, afterPass.total, afterPass.summary.skippedCount], [9, 9, 3]);
-      assert.equal(changes - changesBefore, 2, 'one datasetsChanged per image found damaged, so the UI refreshes');
+      assert.deepEqual([afterPass.summary.imageCount, afterPass.total, afterPass.summary.skippedCount], [9, 9, 4]);
+      assert.equal(changes - changesBefore, 3, 'one datasetsChanged per image found damaged, so the UI refreshes');
     } finally {
       await studio.close();
     }
   });
 
   test('a thumbnail asked for on screen finds the damage too: the request is refused and the image moves to the skipped list', async () => {
-    const studio = await open('lazy', { thumbnailsAfterScan: false, library: { deferJpegDecode: true } });
+    const studio = await open('lazy', { thumbnailsAfterScan: false, library: { deferDecode: true } });
     try {
       const { datasetId } = await studio.api.addDataset({ path: root });
       await assert.rejects(studio.thumbnails.thumbnailFile(datasetId, DAMAGED[0]!), (error: Error) => {
@@ -117,11 +121,11 @@ describe('a scan that leaves the JPEG decode to the thumbnail pass', () => {
 
   test('the app opened again finishes the checks a closed app left undone', async () => {
     // First session: catalogued from headers, closed before any thumbnail was made.
-    const first = await open('restart', { thumbnailsAfterScan: false, library: { deferJpegDecode: true } });
+    const first = await open('restart', { thumbnailsAfterScan: false, library: { deferDecode: true } });
     let datasetId: number;
     try {
       datasetId = (await first.api.addDataset({ path: root })).datasetId;
-      assert.equal((await catalogueOf(first, datasetId)).total, 11);
+      assert.equal((await catalogueOf(first, datasetId)).total, 12);
     } finally {
       await first.close();
     }
@@ -129,9 +133,9 @@ describe('a scan that leaves the JPEG decode to the thumbnail pass', () => {
     const second = await open('restart');
     try {
       const settled = await waitFor(
-        'the resumed thumbnail pass to skip both damaged files',
+        'the resumed thumbnail pass to skip the damaged files',
         () => catalogueOf(second, datasetId),
-        (c: { summary: DatasetSummary; skipped: SkippedFile[] }) => c.skipped.length === 3,
+        (c: { summary: DatasetSummary; skipped: SkippedFile[] }) => c.skipped.length === 4,
       );
       assert.deepEqual(settled.images, reference.images);
       assert.deepEqual(settled.skipped, reference.skipped);
@@ -144,7 +148,7 @@ describe('a scan that leaves the JPEG decode to the thumbnail pass', () => {
     const app = await open('default-app');
     try {
       const scan = await app.api.addDataset({ path: root });
-      assert.equal(scan.images, 11, 'deferred: its own thumbnail pass follows');
+      assert.equal(scan.images, 12, 'deferred: its own thumbnail pass follows');
     } finally {
       await app.close();
     }

@@ -10,7 +10,7 @@ import { isMainThread } from 'node:worker_threads';
 import sharp from 'sharp';
 import { BmpError, decodeBmp, readBmpHeader } from './bmp-decoder.ts';
 import { detectFormat, describeNonImage, MAGIC_BYTES } from './detect-format.ts';
-import { jpegReachesEnd } from './jpeg-structure.ts';
+import { reachesEnd } from './image-structure.ts';
 import { ACCEPTED_DAMAGE, decoderMessage, isPixelLimitError, readHead } from './open-image.ts';
 import { withDecoderReason } from './decoder-reason.ts';
 import * as reasons from './skip-reasons.ts';
@@ -21,12 +21,12 @@ export interface InspectOptions {
   /** Files up to this size are read into memory once; larger ones are streamed (default 16 MB). */
   inMemoryMaxBytes?: number;
   /**
-   * Catalogue a small JPEG that runs intact to its end marker from its header alone,
+   * Catalogue a small JPEG or PNG that runs intact to its end from its header alone,
    * leaving the full decode to the thumbnail that is made of every catalogued image
    * (thumbnail-service.ts marks the image damaged if that decode fails). Only for
    * callers whose thumbnail pass follows; default false: every file is decoded here.
    */
-  deferJpegDecode?: boolean;
+  deferDecode?: boolean;
 }
 
 export const DEFAULT_MAX_PIXELS = 100_000_000;
@@ -93,11 +93,11 @@ export async function inspectFile(absPath: string, rel: string, options: Inspect
 
   // Small files (most datasets for SimCLR) are decoded whole in one sharp call, which
   // also gives the oriented size: one call instead of two halves the per-file overhead.
-  // A small JPEG may skip even that (deferJpegDecode): its header is read by sharp,
-  // which costs a third of a decode, and a truncated one never passes jpegReachesEnd.
+  // A small JPEG or PNG may skip even that (deferDecode): its header is read by sharp,
+  // which costs a third of a decode, and a truncated one never passes reachesEnd.
   let size2d: { width: number; height: number } | null = null;
   let headerOnly = false;
-  if (options.deferJpegDecode && format === 'jpeg' && typeof input !== 'string' && size <= ONE_SHOT_MAX_BYTES && jpegReachesEnd(input)) {
+  if (options.deferDecode && typeof input !== 'string' && size <= ONE_SHOT_MAX_BYTES && reachesEnd(format, input)) {
     headerOnly = true;
   } else if (typeof input !== 'string' && size <= ONE_SHOT_MAX_BYTES) {
     try {

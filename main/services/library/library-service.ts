@@ -35,11 +35,11 @@ export interface LibraryOptions {
   /** Called after a scan finished (not cancelled), e.g. to start making thumbnails. */
   onScanFinished?: (datasetId: number) => void;
   /**
-   * Catalogue small intact JPEGs from their header and leave their full decode to the
-   * thumbnail pass (InspectOptions.deferJpegDecode). Set only when onScanFinished makes
+   * Catalogue small intact JPEGs and PNGs from their header and leave their full decode to the
+   * thumbnail pass (InspectOptions.deferDecode). Set only when onScanFinished makes
    * every image's thumbnail; that pass reports damage back through markDamaged.
    */
-  deferJpegDecode?: boolean;
+  deferDecode?: boolean;
 }
 
 interface RunningScan {
@@ -189,7 +189,7 @@ export class LibraryService {
         maxPixels: this.options.maxPixels ?? DEFAULT_MAX_PIXELS,
         concurrency: this.options.scanConcurrency ?? 8,
         tasks: this.tasks,
-        deferJpegDecode: this.options.deferJpegDecode ?? false,
+        deferDecode: this.options.deferDecode ?? false,
         excludedFolders: this.excludedFolders,
         progressIntervalMs: this.options.progressIntervalMs,
         onProgress: this.options.onProgress,

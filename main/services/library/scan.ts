@@ -21,8 +21,8 @@ export interface ScanOptions {
   concurrency: number;
   /** Reads and checks each new or changed file (in a worker thread, normally). */
   tasks: ImageTasks;
-  /** See InspectOptions.deferJpegDecode: only when every catalogued image's thumbnail is made afterwards. */
-  deferJpegDecode?: boolean;
+  /** See InspectOptions.deferDecode: only when every catalogued image's thumbnail is made afterwards. */
+  deferDecode?: boolean;
   signal?: AbortSignal;
   /** Real paths of folders never listed (the app's data folder). */
   excludedFolders?: ReadonlySet<string>;
@@ -115,7 +115,7 @@ export async function scanDataset(catalogue: Catalogue, dataset: { id: number; r
       const results = await options.tasks.inspectMany(
         batch.map((file) => ({ absPath: file.absPath, rel: file.relPath, listed: file })),
         options.maxPixels,
-        options.deferJpegDecode ?? false,
+        options.deferDecode ?? false,
       );
       for (const [i, file] of batch.entries()) record(file.relPath, results[i]!);
       counts.processed += batch.length;

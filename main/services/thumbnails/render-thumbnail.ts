@@ -2,7 +2,7 @@
 // as a fallback), so it takes plain values and returns plain values.
 //
 // It is also the full decode check of images the scan catalogued from their header
-// (small intact JPEGs, InspectOptions.deferJpegDecode): the image is decoded with the
+// (small intact JPEGs and PNGs, InspectOptions.deferDecode): the image is decoded with the
 // damage tolerance of the catalogue and of training (ACCEPTED_DAMAGE), and a file that
 // does not decode comes back as `damage` for the catalogue to record, not as an error.
 import { randomBytes } from 'node:crypto';

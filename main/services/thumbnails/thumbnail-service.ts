@@ -188,7 +188,7 @@ export class ThumbnailService {
       throw new ThumbnailError('unreadable', `Could not make a thumbnail of '${image.relPath}': ${errorMessage(error)}`);
     }
     if (!outcome.made) {
-      // The scan may have catalogued it from its header only (deferJpegDecode): this was
+      // The scan may have catalogued it from its header only (deferDecode): this was
       // its full decode, so the library learns it is damaged and lists it as skipped.
       this.source.markDamaged(image, outcome.damage);
       throw new ThumbnailError('unreadable', `Could not make a thumbnail of '${image.relPath}': ${outcome.damage}`);

@@ -1,13 +1,13 @@
-// jpegReachesEnd: the marker walk that lets the scanner catalogue a small JPEG from its
-// header. Its one promise is that a file which does not run intact to its end marker is
-// never let through (a truncated copy is the common damage); every case is a real file
+// reachesEnd: the structure walk that lets the scanner catalogue a small JPEG or PNG from
+// its header. Its one promise is that a file which does not run intact to its end marker
+// is never let through (a truncated copy is the common damage); every case is a real file
 // written by sharp, and sharp's own decoder is asked about the same bytes.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import sharp from 'sharp';
 import { ACCEPTED_DAMAGE } from '../../main/services/library/open-image.ts';
-import { jpegReachesEnd } from '../../main/services/library/jpeg-structure.ts';
-import { encodeImage, encodeJpegDamagedPastHeader, fixturePixels } from '../helpers/image-fixtures.ts';
+import { jpegReachesEnd, pngReachesEnd, reachesEnd } from '../../main/services/library/image-structure.ts';
+import { encodeImage, encodeJpegDamagedPastHeader, encodePngDamagedPastStructure, fixturePixels } from '../helpers/image-fixtures.ts';
 
 async function jpeg(options: { width: number; height: number; seed: number; progressive?: boolean; gray?: boolean }): Promise<Buffer> {
   const raw = fixturePixels(options.width, options.height, options.seed);
@@ -86,5 +86,35 @@ describe('jpegReachesEnd', () => {
     assert.equal(jpegReachesEnd(damaged), true);
     assert.equal((await sharp(damaged).metadata()).width, 24, 'its header reads');
     assert.equal(await sharpDecodes(damaged), false, 'the full decode refuses it');
+  });
+});
+
+describe('pngReachesEnd', () => {
+  const png = (width: number, height: number, channels: 1 | 3 | 4, palette = false) =>
+    sharp(Buffer.from(Array.from({ length: width * height * channels }, (_, i) => (i * 37 + (i >> 5) * 11) & 0xff)), { raw: { width, height, channels } }).png({ palette }).toBuffer();
+
+  test('complete gray, RGB, RGBA and palette PNGs reach IEND, and only JPEG and PNG are walked', async () => {
+    for (const bytes of [await png(16, 16, 1), await png(64, 64, 3), await png(33, 20, 4), await png(24, 24, 3, true)]) {
+      assert.equal(pngReachesEnd(bytes), true);
+      assert.equal(reachesEnd('png', bytes), true);
+      assert.equal(reachesEnd('webp', bytes), false, 'other formats are always decoded');
+    }
+  });
+
+  test('every truncation, a missing IEND and any damaged byte are refused (each chunk has a CRC)', async () => {
+    const whole = await png(40, 30, 3);
+    for (let length = 0; length < whole.length; length++) assert.equal(pngReachesEnd(whole.subarray(0, length)), false, `cut to ${length} of ${whole.length} bytes`);
+    assert.equal(pngReachesEnd(whole.subarray(0, whole.length - 12)), false, 'no IEND chunk');
+    for (let at = 8; at < whole.length; at += 7) {
+      const damaged = Buffer.from(whole);
+      damaged[at] = damaged[at]! ^ 0x10;
+      assert.equal(pngReachesEnd(damaged), false, `byte ${at} changed`);
+    }
+  });
+
+  test('a PNG whose chunks are whole and whose CRCs are right, but whose pixels do not inflate, is left to the full decode', async () => {
+    const damaged = await encodePngDamagedPastStructure({ width: 24, height: 16, seed: 5 });
+    assert.equal(pngReachesEnd(damaged), true);
+    assert.equal(await sharpDecodes(damaged), false);
   });
 });
