@@ -93,6 +93,11 @@ describe('a scan that leaves the JPEG decode to the thumbnail pass', () => {
       assert.deepEqual(afterPass.skipped, reference.skipped, 'same files skipped, same reasons, same order');
       assert.deepEqual([afterPass.summary.imageCount, afterPass.total, afterPass.summary.skippedCount], [9, 9, 4]);
       assert.equal(changes - changesBefore, 3, 'one datasetsChanged per image found damaged, so the UI refreshes');
+
+      // A re-scan re-checks skipped files, in full: the damaged ones stay skipped, nothing is "added".
+      const rescan = await studio.api.rescanDataset({ datasetId: scan.datasetId });
+      assert.deepEqual([rescan.images, rescan.added, rescan.changed, rescan.removed], [9, 0, 0, 0]);
+      assert.deepEqual((await catalogueOf(studio, scan.datasetId)).skipped, reference.skipped);
     } finally {
       await studio.close();
     }

@@ -6,9 +6,9 @@ import { renderThumbnail, type ThumbnailJob, type ThumbnailOutcome } from '../th
 import { WorkerClient } from '../worker-client.ts';
 import { inspectFile, type Inspection } from './inspect-file.ts';
 
-/** Inspects `files` concurrently (their I/O and decoding overlap on the thread pool). `deferDecode`: see InspectOptions. */
-export function inspectFiles(files: readonly InspectRequest[], maxPixels: number, deferDecode = false): Promise<Inspection[]> {
-  return Promise.all(files.map((f) => inspectFile(f.absPath, f.rel, { maxPixels, deferDecode }, f.listed)));
+/** Inspects `files` concurrently (their I/O and decoding overlap on the thread pool). */
+export function inspectFiles(files: readonly InspectRequest[], maxPixels: number): Promise<Inspection[]> {
+  return Promise.all(files.map((f) => inspectFile(f.absPath, f.rel, { maxPixels, deferDecode: f.deferDecode ?? false }, f.listed)));
 }
 
 export interface ListedStat {
@@ -21,9 +21,11 @@ export interface InspectRequest {
   absPath: string;
   rel: string;
   listed: ListedStat;
+  /** See InspectOptions.deferDecode (only when a thumbnail pass follows). */
+  deferDecode?: boolean;
 }
 
-type TaskBody = { op: 'inspect'; files: InspectRequest[]; maxPixels: number; deferDecode: boolean } | { op: 'thumbnail'; job: ThumbnailJob };
+type TaskBody = { op: 'inspect'; files: InspectRequest[]; maxPixels: number } | { op: 'thumbnail'; job: ThumbnailJob };
 
 export type ImageTaskRequest = TaskBody & { id: number };
 
@@ -37,9 +39,8 @@ export interface ImageTasks {
    * Inspects several files at once, one result per file in order (the scanner's path).
    * One message per batch, not per file: a postMessage costs about as much as hashing a
    * small image. Never rejects for a bad file, only if the worker itself fails.
-   * `deferDecode`: see InspectOptions (only when a thumbnail pass follows).
    */
-  inspectMany(files: readonly InspectRequest[], maxPixels: number, deferDecode?: boolean): Promise<Inspection[]>;
+  inspectMany(files: readonly InspectRequest[], maxPixels: number): Promise<Inspection[]>;
   /** See renderThumbnail: an image that does not decode resolves with its damage. */
   thumbnail(job: ThumbnailJob): Promise<ThumbnailOutcome>;
   close(): Promise<void>;
@@ -48,7 +49,7 @@ export interface ImageTasks {
 export function createInProcessImageTasks(): ImageTasks {
   return {
     inspect: (absPath, rel, maxPixels, listed) => inspectFile(absPath, rel, { maxPixels }, listed),
-    inspectMany: (files, maxPixels, deferDecode) => inspectFiles(files, maxPixels, deferDecode),
+    inspectMany: (files, maxPixels) => inspectFiles(files, maxPixels),
     thumbnail: (job) => renderThumbnail(job),
     close: async () => undefined,
   };
@@ -93,10 +94,10 @@ export class WorkerImageTasks implements ImageTasks {
     return result!;
   }
 
-  async inspectMany(files: readonly InspectRequest[], maxPixels: number, deferDecode = false): Promise<Inspection[]> {
+  async inspectMany(files: readonly InspectRequest[], maxPixels: number): Promise<Inspection[]> {
     // Only the fields the worker needs cross the thread (a ListedFile carries more).
-    const plain = files.map((f) => ({ absPath: f.absPath, rel: f.rel, listed: { size: f.listed.size, mtimeMs: f.listed.mtimeMs } }));
-    return (await this.run({ op: 'inspect', files: plain, maxPixels, deferDecode }, (f) => f.inspectMany(plain, maxPixels, deferDecode))) as Inspection[];
+    const plain = files.map((f) => ({ absPath: f.absPath, rel: f.rel, listed: { size: f.listed.size, mtimeMs: f.listed.mtimeMs }, deferDecode: f.deferDecode ?? false }));
+    return (await this.run({ op: 'inspect', files: plain, maxPixels }, (f) => f.inspectMany(plain, maxPixels))) as Inspection[];
   }
 
   async thumbnail(job: ThumbnailJob): Promise<ThumbnailOutcome> {

@@ -13,7 +13,7 @@ if (!port) throw new Error('image-worker.ts must be started as a worker thread')
 port.on('message', (request: ImageTaskRequest) => {
   const work =
     request.op === 'inspect'
-      ? inspectFiles(request.files, request.maxPixels, request.deferDecode)
+      ? inspectFiles(request.files, request.maxPixels)
       : renderThumbnail(request.job);
   work.then(
     (result) => port.postMessage({ id: request.id, result } satisfies ImageTaskReply),

@@ -66,6 +66,7 @@ export async function scanDataset(catalogue: Catalogue, dataset: { id: number; r
   }
   counts.total = entries.length;
   const known = await loadKnownFiles(catalogue, dataset.id);
+  const deferDecode = options.deferDecode ?? false;
 
   const writes: Write[] = [];
   const flush = () => {
@@ -113,9 +114,10 @@ export async function scanDataset(catalogue: Catalogue, dataset: { id: number; r
     IN_FLIGHT_BATCHES,
     async (batch) => {
       const results = await options.tasks.inspectMany(
-        batch.map((file) => ({ absPath: file.absPath, rel: file.relPath, listed: file })),
+        // A file already on the skipped list is decoded in full: deferred, a file the
+        // thumbnail pass found damaged would be listed as an image again until the next pass.
+        batch.map((file) => ({ absPath: file.absPath, rel: file.relPath, listed: file, deferDecode: deferDecode && known.get(file.relPath)?.status !== 'skipped' })),
         options.maxPixels,
-        options.deferDecode ?? false,
       );
       for (const [i, file] of batch.entries()) record(file.relPath, results[i]!);
       counts.processed += batch.length;
