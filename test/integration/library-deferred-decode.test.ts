@@ -6,7 +6,7 @@
 // thumbnail asked for on screen, or by the pass the next start of the app resumes.
 // Real studio, real SQLite file, real image worker thread, real sharp.
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { DatasetSummary, ScanResult, SkippedFile } from '../../main/api/contract.ts';
@@ -20,6 +20,8 @@ let root: string;
 let reference: { scan: ScanResult; skipped: SkippedFile[]; images: string[] };
 
 const DAMAGED = ['late/damaged-1.jpg', 'late/damaged-2.jpg', 'late/damaged-3.png'];
+/** The same bytes as damaged-1.jpg: its thumbnail job is joined, not made twice, and it must be marked too. */
+const DAMAGED_COPY = 'late/damaged-1-copy.jpg';
 const TRUNCATED = 'late/truncated.jpg';
 
 const open = (dataDir: string, options: Partial<StudioOptions> = {}) => createStudio({ dataDir: path.join(tmp.path, dataDir), transport: 'web', ...options });
@@ -51,6 +53,7 @@ before(async () => {
     const encode = rel.endsWith('.png') ? encodePngDamagedPastStructure : encodeJpegDamagedPastHeader;
     await writeFile(path.join(root, rel), await encode({ width: 40, height: 30, seed: 40 + i }));
   }
+  await copyFile(path.join(root, DAMAGED[0]!), path.join(root, DAMAGED_COPY));
   const whole = await encodeImage({ width: 40, height: 30, format: 'jpeg', seed: 50 });
   await writeFile(path.join(root, TRUNCATED), whole.subarray(0, Math.floor(whole.length / 2)));
 
@@ -64,7 +67,7 @@ before(async () => {
   }
   // The reference itself: 9 good images, and both kinds of damage skipped with reasons.
   assert.equal(reference.images.length, 9);
-  assert.deepEqual(reference.skipped.map((s) => s.path).sort(), [...DAMAGED, TRUNCATED].sort());
+  assert.deepEqual(reference.skipped.map((s) => s.path).sort(), [...DAMAGED, DAMAGED_COPY, TRUNCATED].sort());
   for (const rel of DAMAGED.slice(0, 2)) assert.match(reference.skipped.find((s) => s.path === rel)!.reason, /damaged-\d\.jpg.*damaged or incomplete.*Quantization table 0x03 was not defined/);
   assert.match(reference.skipped.find((s) => s.path === DAMAGED[2])!.reason, /damaged-3\.png.*PNG.*damaged or incomplete/);
 });
@@ -81,9 +84,9 @@ describe('a scan that leaves the JPEG decode to the thumbnail pass', () => {
       studio.events.on('datasetsChanged', () => changes++);
       const scan = await studio.api.addDataset({ path: root });
       assert.deepEqual(scan.skipped.map((s) => s.path), [TRUNCATED], 'the structure walk finds the truncation during the scan');
-      assert.equal(scan.images, 12, 'the three files damaged past their structure are catalogued from their header');
+      assert.equal(scan.images, 13, 'the four files damaged past their structure are catalogued from their header');
       const before = await catalogueOf(studio, scan.datasetId);
-      assert.deepEqual([before.summary.imageCount, before.total], [12, 12]);
+      assert.deepEqual([before.summary.imageCount, before.total], [13, 13]);
 
       const changesBefore = changes;
       const made = await studio.thumbnails.prefetchDataset(scan.datasetId);
@@ -91,8 +94,8 @@ describe('a scan that leaves the JPEG decode to the thumbnail pass', () => {
       const afterPass = await catalogueOf(studio, scan.datasetId);
       assert.deepEqual(afterPass.images, reference.images);
       assert.deepEqual(afterPass.skipped, reference.skipped, 'same files skipped, same reasons, same order');
-      assert.deepEqual([afterPass.summary.imageCount, afterPass.total, afterPass.summary.skippedCount], [9, 9, 4]);
-      assert.equal(changes - changesBefore, 3, 'one datasetsChanged per image found damaged, so the UI refreshes');
+      assert.deepEqual([afterPass.summary.imageCount, afterPass.total, afterPass.summary.skippedCount], [9, 9, 5]);
+      assert.equal(changes - changesBefore, 4, 'one datasetsChanged per image found damaged, so the UI refreshes');
 
       // A re-scan re-checks skipped files, in full: the damaged ones stay skipped, nothing is "added".
       const rescan = await studio.api.rescanDataset({ datasetId: scan.datasetId });
@@ -130,7 +133,7 @@ describe('a scan that leaves the JPEG decode to the thumbnail pass', () => {
     let datasetId: number;
     try {
       datasetId = (await first.api.addDataset({ path: root })).datasetId;
-      assert.equal((await catalogueOf(first, datasetId)).total, 12);
+      assert.equal((await catalogueOf(first, datasetId)).total, 13);
     } finally {
       await first.close();
     }
@@ -140,7 +143,7 @@ describe('a scan that leaves the JPEG decode to the thumbnail pass', () => {
       const settled = await waitFor(
         'the resumed thumbnail pass to skip the damaged files',
         () => catalogueOf(second, datasetId),
-        (c: { summary: DatasetSummary; skipped: SkippedFile[] }) => c.skipped.length === 4,
+        (c: { summary: DatasetSummary; skipped: SkippedFile[] }) => c.skipped.length === 5,
       );
       assert.deepEqual(settled.images, reference.images);
       assert.deepEqual(settled.skipped, reference.skipped);
@@ -153,7 +156,7 @@ describe('a scan that leaves the JPEG decode to the thumbnail pass', () => {
     const app = await open('default-app');
     try {
       const scan = await app.api.addDataset({ path: root });
-      assert.equal(scan.images, 12, 'deferred: its own thumbnail pass follows');
+      assert.equal(scan.images, 13, 'deferred: its own thumbnail pass follows');
     } finally {
       await app.close();
     }

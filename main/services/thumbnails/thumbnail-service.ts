@@ -59,7 +59,7 @@ export class ThumbnailService {
   private readonly tasks: ImageTasks;
   private readonly bulkConcurrency: number;
   /** Thumbnails being made, by output path: a second request waits for the first. */
-  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly inFlight = new Map<string, Promise<ThumbnailOutcome>>();
   private readonly bulkJobs = new Map<number, AbortController>();
   /** Cache sub-folders known to exist (saves a mkdir per thumbnail). */
   private readonly shards = new Set<string>();
@@ -157,18 +157,28 @@ export class ThumbnailService {
     // Resolved before joining a job in flight, so that a refused path fails here even if
     // another file with the same content is being made.
     const absPath = await resolve();
+    // Someone else is making it (a file with the same content): wait, do not make it twice.
     const running = this.inFlight.get(out);
+    let outcome: ThumbnailOutcome;
     if (running) {
-      await running; // someone else is making it: wait, do not make it twice
-      return { path: out, made: false };
+      outcome = await running;
+    } else {
+      const job = this.make(image, absPath, out).finally(() => this.inFlight.delete(out));
+      this.inFlight.set(out, job);
+      outcome = await job;
     }
-    const job = this.make(image, absPath, out).finally(() => this.inFlight.delete(out));
-    this.inFlight.set(out, job);
-    await job;
-    return { path: out, made: true };
+    if (!outcome.made) {
+      // The scan may have catalogued it from its header only (deferDecode): this was its
+      // full decode, so the library learns it is damaged and lists it as skipped. Same
+      // bytes, same verdict: a file that joined another's job is marked as well.
+      this.source.markDamaged(image, outcome.damage);
+      throw new ThumbnailError('unreadable', `Could not make a thumbnail of '${image.relPath}': ${outcome.damage}`);
+    }
+    return { path: out, made: !running };
   }
 
-  private async make(image: ImageRecord, absPath: string, out: string): Promise<void> {
+  /** Renders the thumbnail; an image that does not decode is an outcome (see renderThumbnail), anything else throws ThumbnailError. */
+  private async make(image: ImageRecord, absPath: string, out: string): Promise<ThumbnailOutcome> {
     const current = await stat(absPath);
     // The cache key is the hash recorded at scan time; a file changed since would be
     // cached under the wrong key.
@@ -180,18 +190,11 @@ export class ThumbnailService {
       await mkdir(shard, { recursive: true });
       this.shards.add(shard);
     }
-    let outcome: ThumbnailOutcome;
     try {
-      outcome = await this.tasks.thumbnail({ absPath, out, size: this.size, maxPixels: image.width * image.height + 1, format: image.format });
+      return await this.tasks.thumbnail({ absPath, out, size: this.size, maxPixels: image.width * image.height + 1, format: image.format });
     } catch (error) {
       this.shards.delete(shard); // the cache folder may have been deleted under us: re-create next time
       throw new ThumbnailError('unreadable', `Could not make a thumbnail of '${image.relPath}': ${errorMessage(error)}`);
-    }
-    if (!outcome.made) {
-      // The scan may have catalogued it from its header only (deferDecode): this was
-      // its full decode, so the library learns it is damaged and lists it as skipped.
-      this.source.markDamaged(image, outcome.damage);
-      throw new ThumbnailError('unreadable', `Could not make a thumbnail of '${image.relPath}': ${outcome.damage}`);
     }
   }
 }
