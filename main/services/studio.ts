@@ -82,11 +82,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   library.recoverInterruptedScans();
   // A bulk pass the last session did not finish (the app was closed) goes on: cached
   // thumbnails cost a stat each, and the rest still owe their full decode check.
-  if (thumbnailsAfterScan) {
-    for (const dataset of library.listDatasets()) {
-      if (dataset.status === 'ready') void thumbnails.prefetchDataset(dataset.id).catch(() => undefined);
-    }
-  }
+  if (thumbnailsAfterScan) void thumbnails.prefetchDatasets(library.listDatasets().filter((d) => d.status === 'ready').map((d) => d.id));
   // The explorer needs the experiments' worker host, and deleting an experiment needs the
   // explorer (its embedding files): the late reference is set before the studio is returned.
   let explorerService: ExplorerParts['service'] | undefined;

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { DatasetSummary, ScanResult, SkippedFile } from '../../main/api/contract.ts';
+import type { ScanResult, SkippedFile } from '../../main/api/contract.ts';
 import { createStudio, type Studio, type StudioOptions } from '../../main/services/studio.ts';
 import { ThumbnailError } from '../../main/services/thumbnails/thumbnail-service.ts';
 import { createTempDir, encodeImage, encodeJpegDamagedPastHeader, encodePngDamagedPastStructure, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
@@ -127,28 +127,38 @@ describe('a scan that leaves the JPEG decode to the thumbnail pass', () => {
     }
   });
 
-  test('the app opened again finishes the checks a closed app left undone', async () => {
+  test('the app opened again finishes the checks a closed app left undone, dataset after dataset', async () => {
+    // A second folder with one damaged JPEG, so that the resumed pass must go through both.
+    const second = path.join(tmp.path, 'more photos');
+    await mkdir(second);
+    await writeFile(path.join(second, 'only-damaged.jpg'), await encodeJpegDamagedPastHeader({ width: 20, height: 20, seed: 60 }));
+    await writeFile(path.join(second, 'fine.jpg'), await encodeImage({ width: 20, height: 20, format: 'jpeg', seed: 61 }));
     // First session: catalogued from headers, closed before any thumbnail was made.
     const first = await open('restart', { thumbnailsAfterScan: false, library: { deferDecode: true } });
     let datasetId: number;
+    let secondId: number;
     try {
       datasetId = (await first.api.addDataset({ path: root })).datasetId;
+      secondId = (await first.api.addDataset({ path: second })).datasetId;
       assert.equal((await catalogueOf(first, datasetId)).total, 13);
+      assert.equal((await catalogueOf(first, secondId)).total, 2);
     } finally {
       await first.close();
     }
     // Next start, as the app starts (thumbnails after scans, and the pass resumed).
-    const second = await open('restart');
+    const reopened = await open('restart');
     try {
       const settled = await waitFor(
-        'the resumed thumbnail pass to skip the damaged files',
-        () => catalogueOf(second, datasetId),
-        (c: { summary: DatasetSummary; skipped: SkippedFile[] }) => c.skipped.length === 5,
+        'the resumed thumbnail pass to skip the damaged files of both folders',
+        async () => [await catalogueOf(reopened, datasetId), await catalogueOf(reopened, secondId)],
+        ([a, b]) => a!.skipped.length === 5 && b!.skipped.length === 1,
       );
-      assert.deepEqual(settled.images, reference.images);
-      assert.deepEqual(settled.skipped, reference.skipped);
+      assert.deepEqual(settled[0]!.images, reference.images);
+      assert.deepEqual(settled[0]!.skipped, reference.skipped);
+      assert.deepEqual(settled[1]!.images, ['fine.jpg']);
+      assert.match(settled[1]!.skipped[0]!.reason, /only-damaged\.jpg.*Quantization table 0x03 was not defined/);
     } finally {
-      await second.close();
+      await reopened.close();
     }
   });
 

@@ -61,6 +61,7 @@ export class ThumbnailService {
   /** Thumbnails being made, by output path: a second request waits for the first. */
   private readonly inFlight = new Map<string, Promise<ThumbnailOutcome>>();
   private readonly bulkJobs = new Map<number, AbortController>();
+  private closed = false;
   /** Cache sub-folders known to exist (saves a mkdir per thumbnail). */
   private readonly shards = new Set<string>();
 
@@ -101,6 +102,7 @@ export class ThumbnailService {
    * time; a second call for the same dataset restarts it. Resolves with the number made.
    */
   async prefetchDataset(datasetId: number): Promise<number> {
+    if (this.closed) return 0;
     this.cancelPrefetch(datasetId);
     const controller = new AbortController();
     this.bulkJobs.set(datasetId, controller);
@@ -133,6 +135,18 @@ export class ThumbnailService {
     }
   }
 
+  /**
+   * Prefetches several datasets one after another, not all at once: each pass keeps
+   * `bulkConcurrency` renders in flight, and each render holds its whole file in memory.
+   * Stops at close(); never rejects.
+   */
+  async prefetchDatasets(datasetIds: readonly number[]): Promise<void> {
+    for (const id of datasetIds) {
+      if (this.closed) return;
+      await this.prefetchDataset(id).catch(() => undefined);
+    }
+  }
+
   cancelPrefetch(datasetId: number): void {
     this.bulkJobs.get(datasetId)?.abort();
     this.bulkJobs.delete(datasetId);
@@ -140,6 +154,7 @@ export class ThumbnailService {
 
   /** Stops every bulk job and waits for thumbnails being written. */
   async close(): Promise<void> {
+    this.closed = true;
     for (const id of [...this.bulkJobs.keys()]) this.cancelPrefetch(id);
     await Promise.allSettled([...this.inFlight.values()]);
   }
