@@ -1,6 +1,6 @@
 // The one long-lived worker thread, for real: the backend it reports, train jobs with
 // progress and their log lines, a FIFO queue (two jobs one after another, never together), pause/resume and
-// cancel, a failing job that leaves the worker usable, a killed worker replaced for the
+// cancel (also while the worker is still starting), a failing job that leaves the worker usable, a killed worker replaced for the
 // next job, an interactive preview while a run trains, a job id already in use refused
 // (interactive or queued), and a clean close.
 import assert from 'node:assert/strict';
@@ -181,6 +181,47 @@ describe('WorkerHost', () => {
     assert.equal((await training).status, 'cancelled');
     // Once settled, the ids are free again.
     assert.equal((await host.run('preview', previewRequest, { jobId: 'twice', interactive: true })).items.length, 2);
+  });
+
+  test('a job cancelled while the worker is still starting never runs; the job queued after it does', async () => {
+    // A fresh host: its worker is still choosing its backend when the jobs arrive.
+    const starting = new WorkerHost({ backend: 'wasm' });
+    try {
+      const starts: string[] = [];
+      const early = starting.run('train', request('early'), { jobId: 'early', onStart: () => starts.push('early') });
+      const next = starting.run('train', request('after-early'), { jobId: 'after-early', onStart: () => starts.push('after-early') });
+      const preview = starting.run('preview', { images: images.slice(0, 2), config: resolveTrainConfig(TINY), seed: 5, cacheDir: path.join(tmp.path, 'cache') }, { jobId: 'early-preview', interactive: true });
+      assert.equal(starting.currentJobId, 'early', 'taken from the queue, waiting for the worker');
+      assert.equal(starting.ready, undefined, 'the worker is not ready yet');
+      assert.equal(starting.cancel('early'), true);
+      assert.equal(starting.cancel('early-preview'), true);
+      await Promise.all([assert.rejects(early, JobCancelledError), assert.rejects(preview, JobCancelledError)]);
+      assert.equal((await next).status, 'completed', 'the queue goes on after the cancelled job');
+      assert.deepEqual(starts, ['after-early'], 'the cancelled job was never sent to the worker');
+    } finally {
+      await starting.close();
+    }
+  });
+
+  test('a job paused while the worker is still starting starts paused', async () => {
+    const starting = new WorkerHost({ backend: 'wasm' });
+    try {
+      const seen: string[] = [];
+      const job = starting.run('train', request('early-pause'), {
+        jobId: 'early-pause',
+        onProgress: (p) => {
+          if (p.type !== 'held' && p.type !== 'step') return;
+          seen.push(p.type);
+          if (p.type === 'held') starting.resume('early-pause');
+        },
+      });
+      assert.equal(starting.ready, undefined, 'the worker is not ready yet');
+      assert.equal(starting.pause('early-pause'), true);
+      assert.equal((await job).status, 'completed');
+      assert.equal(seen[0], 'held', `it held before its first step (${seen.join(', ')})`);
+    } finally {
+      await starting.close();
+    }
   });
 
   test('a killed worker fails its job with the reason; the next job gets a new worker', async () => {

@@ -233,13 +233,20 @@ export class WorkerHost {
   }
 
   #control(jobId: string, action: ControlAction): boolean {
+    const current = this.#current?.jobId === jobId ? this.#current : undefined;
     const interactive = this.#interactive.get(jobId);
-    if (this.#current?.jobId === jobId || interactive?.sent) {
+    if (current?.sent || interactive?.sent) {
       this.#live?.worker.postMessage({ type: 'control', jobId, action } satisfies MainToWorker);
       return true;
     }
+    // Not sent yet because the worker is still starting: the worker does not know the job,
+    // so the control is handled here, like a queued job's (a pause follows the job when sent).
+    if (current) {
+      if (action === 'cancel') this.#finish(current, () => current.reject(new JobCancelledError(`job ${jobId} was cancelled before it started`)));
+      else current.paused = action === 'pause';
+      return true;
+    }
     if (interactive) {
-      // Still waiting for the worker to be ready: handled here, like a queued job.
       if (action === 'cancel') {
         this.#interactive.delete(jobId);
         interactive.reject(new JobCancelledError(`job ${jobId} was cancelled before it started`));
@@ -272,10 +279,13 @@ export class WorkerHost {
         this.#finish(job, () => job.reject(error as Error));
         return;
       }
-      if (this.#current !== job || live.dead) return; // closed or died meanwhile
+      if (this.#current !== job || live.dead) return; // cancelled, closed or died meanwhile
       this.#send(live, job);
     } finally {
       this.#pumping = false;
+      // The job was cancelled or failed while this pump waited: the #pump its #finish queued
+      // found #pumping set and did nothing, so the next job is started from here.
+      if (!this.#current && this.#queue.length > 0) queueMicrotask(() => void this.#pump());
     }
   }
 
