@@ -67,4 +67,17 @@ describe('ThumbnailService.prefetchDatasets', () => {
     assert.equal(await service.prefetchDataset(datasetIds[0]!), 0);
     assert.equal(rendered, 0);
   });
+
+  test('a pass running when close() is called starts no render after it', async () => {
+    // The pass's first images are between their cache lookup and their render when
+    // close() runs: close() must not return while renders can still begin (they would
+    // write into the cache and the catalogue of a studio already closed).
+    rendered = 0;
+    const service = new ThumbnailService({ cacheDir: path.join(tmp.path, 'thumbs-c'), source: library, tasks: countingTasks, bulkConcurrency: 2 });
+    const pass = service.prefetchDataset(datasetIds[0]!);
+    await service.close();
+    const begunByClose = rendered + running;
+    assert.equal(await pass, 0, 'nothing made once closed');
+    assert.equal(rendered, begunByClose, 'no render began after close() returned');
+  });
 });

@@ -172,6 +172,9 @@ export class ThumbnailService {
     // Resolved before joining a job in flight, so that a refused path fails here even if
     // another file with the same content is being made.
     const absPath = await resolve();
+    // close() waits for the jobs in flight when it is called; one begun or joined after
+    // that would render into the cache and mark the catalogue of a closed studio.
+    if (this.closed) throw new ThumbnailError('unreadable', `Could not make a thumbnail of '${image.relPath}': the library is closing.`);
     // Someone else is making it (a file with the same content): wait, do not make it twice.
     const running = this.inFlight.get(out);
     let outcome: ThumbnailOutcome;
