@@ -172,7 +172,6 @@ export function decompressionBombPng(width = 20000, height = 10000): Buffer {
   return Buffer.concat([signature, pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
-/** Keys of the object writeBadInputs returns. */
 /**
  * A JPEG damaged where only a full decode sees it: every marker is intact through the end
  * of image and libjpeg reads its header, but its last colour component names a
@@ -208,6 +207,7 @@ export async function encodePngDamagedPastStructure(options: Omit<ImageOptions, 
   return bytes;
 }
 
+/** Keys of the object writeBadInputs returns. */
 export const BAD_INPUT_NAMES = [
   'zeroByte',
   'textAsJpg',
