@@ -87,7 +87,7 @@ interface QueuedJob {
   readonly onStart: (() => void) | undefined;
   readonly resolve: (result: unknown) => void;
   readonly reject: (error: Error) => void;
-  /** Paused while still queued: sent as a control message right after the job. */
+  /** Paused before it was sent (queued, or waiting for the worker): a control message follows the job. */
   paused: boolean;
   /** Handed to the worker (an interactive job waits for the worker to be ready first). */
   sent: boolean;
@@ -239,28 +239,23 @@ export class WorkerHost {
       this.#live?.worker.postMessage({ type: 'control', jobId, action } satisfies MainToWorker);
       return true;
     }
-    // Not sent yet because the worker is still starting: the worker does not know the job,
-    // so the control is handled here, like a queued job's (a pause follows the job when sent).
-    if (current) {
-      if (action === 'cancel') this.#finish(current, () => current.reject(new JobCancelledError(`job ${jobId} was cancelled before it started`)));
-      else current.paused = action === 'pause';
-      return true;
-    }
-    if (interactive) {
-      if (action === 'cancel') {
-        this.#interactive.delete(jobId);
-        interactive.reject(new JobCancelledError(`job ${jobId} was cancelled before it started`));
-      } else interactive.paused = action === 'pause';
-      return true;
-    }
-    const index = this.#queue.findIndex((j) => j.jobId === jobId);
-    if (index < 0) return false;
-    const job = this.#queue[index]!;
-    if (action === 'cancel') {
-      this.#queue.splice(index, 1);
-      job.reject(new JobCancelledError(`job ${jobId} was cancelled before it started`));
-    } else {
+    // Not in the worker's hands yet (queued, or waiting for the worker to start): the worker
+    // does not know the job, so the control is handled here; a pause follows the job when sent.
+    const queuedAt = this.#queue.findIndex((j) => j.jobId === jobId);
+    const job = current ?? interactive ?? this.#queue[queuedAt];
+    if (!job) return false;
+    if (action !== 'cancel') {
       job.paused = action === 'pause';
+      return true;
+    }
+    const reject = () => job.reject(new JobCancelledError(`job ${jobId} was cancelled before it started`));
+    if (current) this.#finish(current, reject);
+    else if (interactive) {
+      this.#interactive.delete(jobId);
+      reject();
+    } else {
+      this.#queue.splice(queuedAt, 1);
+      reject();
     }
     return true;
   }
