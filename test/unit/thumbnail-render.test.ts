@@ -3,12 +3,12 @@
 // read the file or write the cache must stay an error — a full disk must never turn a
 // user's images into "damaged" ones. Real files, real sharp.
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { renderThumbnail } from '../../main/services/thumbnails/render-thumbnail.ts';
-import { createTempDir, encodeJpegDamagedPastHeader, writeImage, type TempDir } from '../helpers/image-fixtures.ts';
+import { createTempDir, encodeJpegDamagedPastHeader, fixturePixels, writeImage, type TempDir } from '../helpers/image-fixtures.ts';
 
 let tmp: TempDir;
 let good: string;
@@ -42,6 +42,33 @@ describe('renderThumbnail', () => {
   test('a cache that cannot be written and a file that is gone are errors, not damage', async () => {
     await assert.rejects(renderThumbnail(job(good, path.join(tmp.path, 'no-such-folder', 'x.webp'))), { code: 'ENOENT' });
     await assert.rejects(renderThumbnail(job(path.join(tmp.path, 'gone.jpg'), path.join(tmp.path, 'gone.webp'))), { code: 'ENOENT' });
+  });
+
+  test('a file over 16 MB is decoded from its path, not read whole; its damage is still an outcome', async () => {
+    // The bulk pass renders four at a time: whole files of any size held at once could
+    // take gigabytes. 2,600 × 2,600 RGB as an uncompressed TIFF: about 20 MB.
+    const side = 2600;
+    const big = path.join(tmp.path, 'big.tif');
+    await sharp(fixturePixels(side, side, 5), { raw: { width: side, height: side, channels: 3 } }).tiff({ compression: 'none' }).toFile(big);
+    const { size } = await stat(big);
+    assert.ok(size > 16 * 1024 * 1024, `the file is over the limit (${size} bytes)`);
+    const bigJob = (absPath: string, out: string) => ({ absPath, out, size: 16, maxPixels: side * side + 1, format: 'tiff' });
+    // The file's bytes would show in the process's ArrayBuffer memory while the render runs.
+    const before = process.memoryUsage().arrayBuffers;
+    let peak = before;
+    const probe = setInterval(() => (peak = Math.max(peak, process.memoryUsage().arrayBuffers)), 1);
+    try {
+      assert.deepEqual(await renderThumbnail(bigJob(big, path.join(tmp.path, 'big.webp'))), { made: true });
+    } finally {
+      clearInterval(probe);
+    }
+    assert.ok(peak - before < size / 2, `ArrayBuffer memory grew by ${peak - before} bytes rendering a ${size}-byte file`);
+
+    const truncated = path.join(tmp.path, 'big-truncated.tif');
+    await writeFile(truncated, (await readFile(big)).subarray(0, Math.floor(size * 0.9)));
+    const outcome = await renderThumbnail(bigJob(truncated, path.join(tmp.path, 'big-truncated.webp')));
+    assert.equal(outcome.made, false);
+    assert.ok(!outcome.made && outcome.damage.length > 0, 'the decoder says why');
   });
 
   test('a file that grew past its catalogued pixel count is refused as an error', async () => {

@@ -32,7 +32,7 @@ export interface InspectOptions {
 export const DEFAULT_MAX_PIXELS = 100_000_000;
 
 /** Files up to this size are read whole; the scanner bounds the bytes in flight (scan.ts BATCH_BYTES), ~128 MB. */
-const IN_MEMORY_LIMIT = 16 * 1024 * 1024;
+export const IN_MEMORY_LIMIT = 16 * 1024 * 1024;
 /** Side of the throw-away decode that proves a larger file is complete. */
 const CHECK_SIDE = 64;
 /** Files up to this size and pixel count are decoded whole in one call (≤ 3 MB of pixels). */

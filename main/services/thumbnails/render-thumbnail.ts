@@ -6,9 +6,11 @@
 // damage tolerance of the catalogue and of training (ACCEPTED_DAMAGE), and a file that
 // does not decode comes back as `damage` for the catalogue to record, not as an error.
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { ACCEPTED_DAMAGE, decoderMessage, isPixelLimitError, openImageBytes } from '../library/open-image.ts';
+import { constants } from 'node:fs';
+import { access, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { ACCEPTED_DAMAGE, decoderMessage, isPixelLimitError, openImage, openImageBytes, type OpenImageOptions } from '../library/open-image.ts';
 import { withDecoderReason } from '../library/decoder-reason.ts';
+import { IN_MEMORY_LIMIT } from '../library/inspect-file.ts';
 
 export interface ThumbnailJob {
   /** The image (already checked to be inside its dataset). */
@@ -32,12 +34,17 @@ export type ThumbnailOutcome = { made: true } | { made: false; damage: string };
  */
 export async function renderThumbnail(job: ThumbnailJob): Promise<ThumbnailOutcome> {
   // Read and written apart from the decode, so an I/O failure (file gone, disk full)
-  // stays an error with its code and is never mistaken for a damaged image.
-  const bytes = await readFile(job.absPath);
+  // stays an error with its code and is never mistaken for a damaged image. Files over
+  // the scan's in-memory limit (never the header-only ones: those are ≤ 512 KB) are
+  // decoded from their path, which libvips reads piece by piece: the bulk pass renders
+  // several at once, and whole files of any size could take gigabytes.
+  const { size } = await stat(job.absPath);
+  const bytes = size <= IN_MEMORY_LIMIT ? await readFile(job.absPath) : null;
+  const options: OpenImageOptions = { maxPixels: job.maxPixels, format: job.format, failOn: ACCEPTED_DAMAGE };
   let webp: Buffer;
   try {
-    webp = await withDecoderReason(() =>
-      openImageBytes(bytes, { maxPixels: job.maxPixels, format: job.format, failOn: ACCEPTED_DAMAGE })
+    webp = await withDecoderReason(async () =>
+      (bytes ? openImageBytes(bytes, options) : await openImage(job.absPath, options))
         .rotate() // apply the EXIF orientation: portraits show upright
         .resize(job.size, job.size, { fit: 'inside', withoutEnlargement: true })
         .webp({ quality: 80, effort: 2 })
@@ -45,6 +52,9 @@ export async function renderThumbnail(job: ThumbnailJob): Promise<ThumbnailOutco
     );
   } catch (error) {
     if (isPixelLimitError(error)) throw error;
+    // Decoded from its path: a file that vanished or became unreadable meanwhile is an
+    // I/O error (thrown here with its code), not damage.
+    if (!bytes) await access(job.absPath, constants.R_OK);
     return { made: false, damage: decoderMessage(error) };
   }
   // No fsync: the cache can always be rebuilt, and empty files are treated as missing.

@@ -137,7 +137,7 @@ export class ThumbnailService {
 
   /**
    * Prefetches several datasets one after another, not all at once: each pass keeps
-   * `bulkConcurrency` renders in flight, and each render holds its whole file in memory.
+   * `bulkConcurrency` renders in flight, and each render may hold its file (up to 16 MB) in memory.
    * Stops at close(); never rejects.
    */
   async prefetchDatasets(datasetIds: readonly number[]): Promise<void> {
