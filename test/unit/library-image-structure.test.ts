@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import sharp from 'sharp';
 import { ACCEPTED_DAMAGE } from '../../main/services/library/open-image.ts';
-import { jpegReachesEnd, pngReachesEnd, reachesEnd } from '../../main/services/library/image-structure.ts';
+import { jpegReachesEnd, pngReachesEnd, reachesEnd, structureProblem } from '../../main/services/library/image-structure.ts';
 import { encodeImage, encodeJpegDamagedPastHeader, encodePngDamagedPastStructure, fixturePixels } from '../helpers/image-fixtures.ts';
 
 async function jpeg(options: { width: number; height: number; seed: number; progressive?: boolean; gray?: boolean }): Promise<Buffer> {
@@ -116,5 +116,21 @@ describe('pngReachesEnd', () => {
     const damaged = await encodePngDamagedPastStructure({ width: 24, height: 16, seed: 5 });
     assert.equal(pngReachesEnd(damaged), true);
     assert.equal(await sharpDecodes(damaged), false);
+  });
+});
+
+describe('structureProblem', () => {
+  test('says why a file is not intact, in words for the skip reason; null when it is; undefined for formats it does not walk', async () => {
+    const jpeg = await encodeImage({ width: 32, height: 24, format: 'jpeg', seed: 21 });
+    const png = await encodeImage({ width: 32, height: 24, format: 'png', seed: 22 });
+    assert.equal(structureProblem('jpeg', jpeg), null);
+    assert.equal(structureProblem('png', png), null);
+    assert.equal(structureProblem('jpeg', jpeg.subarray(0, jpeg.length >> 1)), 'the file ends before its end-of-image marker');
+    assert.equal(structureProblem('jpeg', Buffer.concat([jpeg.subarray(0, 2), jpeg])), 'it has a second start-of-image marker');
+    assert.equal(structureProblem('png', png.subarray(0, png.length - 12)), 'the file ends before its IEND chunk');
+    const badCrc = Buffer.from(png);
+    badCrc[png.indexOf(Buffer.from('IDAT', 'latin1')) + 6]! ^= 0x01;
+    assert.equal(structureProblem('png', badCrc), 'the checksum (CRC) of its IDAT chunk is wrong');
+    assert.equal(structureProblem('webp', jpeg), undefined);
   });
 });

@@ -12,12 +12,23 @@
 
 import { crc32 } from 'node:zlib';
 
-/** True if `bytes` (a whole file of `format`) reaches its end marker intact; false for any other format. */
-export function reachesEnd(format: string, bytes: Uint8Array): boolean {
-  if (format === 'jpeg') return jpegReachesEnd(bytes);
-  if (format === 'png') return pngReachesEnd(bytes);
-  return false;
+/**
+ * For a JPEG or PNG (a whole file in `bytes`): null if it runs intact to its end marker,
+ * else why not, in words for the skip reason. Other formats are not walked: undefined.
+ */
+export function structureProblem(format: string, bytes: Uint8Array): string | null | undefined {
+  if (format === 'jpeg') return jpegProblem(bytes);
+  if (format === 'png') return pngProblem(bytes);
+  return undefined;
 }
+
+/** True if `bytes` (a whole file of `format`) is a JPEG or PNG that reaches its end marker intact. */
+export function reachesEnd(format: string, bytes: Uint8Array): boolean {
+  return structureProblem(format, bytes) === null;
+}
+
+export const jpegReachesEnd = (bytes: Uint8Array): boolean => jpegProblem(bytes) === null;
+export const pngReachesEnd = (bytes: Uint8Array): boolean => pngProblem(bytes) === null;
 
 // JPEG: the walk follows libjpeg's marker reader. Bytes before a marker are skipped
 // (libjpeg warns and skips them too), 0xFF fill bytes are skipped, segments carry a
@@ -30,25 +41,28 @@ const SOS = 0xda;
 const TEM = 0x01;
 const isRestart = (marker: number) => marker >= 0xd0 && marker <= 0xd7;
 
-export function jpegReachesEnd(bytes: Uint8Array): boolean {
+const JPEG_ENDS_EARLY = 'the file ends before its end-of-image marker';
+
+function jpegProblem(bytes: Uint8Array): string | null {
   const n = bytes.length;
-  if (n < 4 || bytes[0] !== 0xff || bytes[1] !== SOI) return false;
+  if (n < 4 || bytes[0] !== 0xff || bytes[1] !== SOI) return 'it does not start with a JPEG start-of-image marker';
   let i = 2;
   for (;;) {
     while (i < n && bytes[i] !== 0xff) i++; // stray bytes before a marker
     while (i < n && bytes[i] === 0xff) i++; // fill bytes
-    if (i >= n) return false;
+    if (i >= n) return JPEG_ENDS_EARLY;
     const marker = bytes[i++]!;
-    if (marker === EOI) return true;
+    if (marker === EOI) return null;
     if (marker === 0x00 || marker === TEM || isRestart(marker)) continue;
-    if (marker === SOI) return false; // a second start of image: libjpeg refuses it
-    if (i + 2 > n) return false;
+    if (marker === SOI) return 'it has a second start-of-image marker'; // libjpeg refuses it
+    if (i + 2 > n) return JPEG_ENDS_EARLY;
     const length = (bytes[i]! << 8) | bytes[i + 1]!;
-    if (length < 2 || i + length > n) return false;
+    if (length < 2) return 'a segment has an impossible length';
+    if (i + length > n) return JPEG_ENDS_EARLY;
     i += length;
     if (marker === SOS) {
       i = endOfEntropyData(bytes, i);
-      if (i < 0) return false;
+      if (i < 0) return JPEG_ENDS_EARLY;
     }
   }
 }
@@ -69,21 +83,26 @@ function endOfEntropyData(bytes: Uint8Array, start: number): number {
 }
 
 // PNG: the 8-byte signature, then chunks of length (4 bytes, big-endian, < 2^31), type
-// (4), data and a CRC-32 of type + data (4), up to IEND. A chunk whose CRC is wrong
-// answers false: the decoder then decides (libpng tolerates a wrong CRC in some chunks).
+// (4), data and a CRC-32 of type + data (4), up to IEND. A chunk whose CRC is wrong is a
+// problem: the decoder then decides (libpng tolerates a wrong CRC in some chunks).
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const IEND = 0x49454e44;
 
-export function pngReachesEnd(bytes: Uint8Array): boolean {
-  if (bytes.length < 8 || PNG_SIGNATURE.some((byte, i) => bytes[i] !== byte)) return false;
+const PNG_ENDS_EARLY = 'the file ends before its IEND chunk';
+
+function pngProblem(bytes: Uint8Array): string | null {
+  if (bytes.length < 8 || PNG_SIGNATURE.some((byte, i) => bytes[i] !== byte)) return 'it does not start with the PNG signature';
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let i = 8;
   while (i + 12 <= bytes.length) {
     const length = view.getUint32(i);
-    if (length > 0x7fffffff || i + 12 + length > bytes.length) return false;
-    if (crc32(bytes.subarray(i + 4, i + 8 + length)) !== view.getUint32(i + 8 + length)) return false;
-    if (view.getUint32(i + 4) === IEND) return true;
+    if (length > 0x7fffffff) return 'a chunk has an impossible length';
+    if (i + 12 + length > bytes.length) return PNG_ENDS_EARLY;
+    if (crc32(bytes.subarray(i + 4, i + 8 + length)) !== view.getUint32(i + 8 + length)) {
+      return `the checksum (CRC) of its ${Buffer.from(bytes.subarray(i + 4, i + 8)).toString('latin1')} chunk is wrong`;
+    }
+    if (view.getUint32(i + 4) === IEND) return null;
     i += 12 + length;
   }
-  return false;
+  return PNG_ENDS_EARLY;
 }

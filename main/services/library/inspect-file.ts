@@ -10,7 +10,7 @@ import { isMainThread } from 'node:worker_threads';
 import sharp from 'sharp';
 import { BmpError, decodeBmp, readBmpHeader } from './bmp-decoder.ts';
 import { detectFormat, describeNonImage, MAGIC_BYTES } from './detect-format.ts';
-import { reachesEnd } from './image-structure.ts';
+import { structureProblem } from './image-structure.ts';
 import { ACCEPTED_DAMAGE, decoderMessage, isPixelLimitError, readHead } from './open-image.ts';
 import { withDecoderReason } from './decoder-reason.ts';
 import * as reasons from './skip-reasons.ts';
@@ -94,18 +94,21 @@ export async function inspectFile(absPath: string, rel: string, options: Inspect
   // Small files (most datasets for SimCLR) are decoded whole in one sharp call, which
   // also gives the oriented size: one call instead of two halves the per-file overhead.
   // A small JPEG or PNG may skip even that (deferDecode): its header is read by sharp,
-  // which costs a third of a decode, and a truncated one never passes reachesEnd.
+  // which costs a third of a decode, and a truncated one never passes structureProblem.
+  // The walk also explains a file that fails because it is incomplete (the common damage),
+  // so that failure needs no repeat for libvips' own words (decoder-reason.ts).
   let size2d: { width: number; height: number } | null = null;
   let headerOnly = false;
-  if (options.deferDecode && typeof input !== 'string' && size <= ONE_SHOT_MAX_BYTES && reachesEnd(format, input)) {
+  const problem = typeof input !== 'string' && size <= ONE_SHOT_MAX_BYTES ? structureProblem(format, input) : undefined;
+  if (options.deferDecode && problem === null) {
     headerOnly = true;
   } else if (typeof input !== 'string' && size <= ONE_SHOT_MAX_BYTES) {
     try {
       const bytes = input;
-      size2d = await withDecoderReason(() => decodeWhole(bytes, Math.min(ONE_SHOT_MAX_PIXELS, options.maxPixels)));
+      size2d = await withDecoderReason(() => decodeWhole(bytes, Math.min(ONE_SHOT_MAX_PIXELS, options.maxPixels)), { repeatAlone: !problem });
     } catch (error) {
       // Too many pixels for the one-shot path: take the header + reduced decode path below.
-      if (!isPixelLimitError(error)) return skipUndecodable(error);
+      if (!isPixelLimitError(error)) return problem ? skip(reasons.damaged(rel, format, problem)) : skipUndecodable(error);
     }
   }
   if (!size2d) {
