@@ -10,7 +10,7 @@ import { loadMigrations, migrate } from '../../main/db/migrate.ts';
 import { openDatabase, type Db } from '../../main/db/open.ts';
 import { Catalogue, IMAGE_PAGE_SQL } from '../../main/services/library/catalogue.ts';
 import { createInProcessImageTasks } from '../../main/services/library/image-tasks.ts';
-import { LibraryService } from '../../main/services/library/library-service.ts';
+import { DAMAGE_NOTICE_MS, LibraryService } from '../../main/services/library/library-service.ts';
 import { createTempDir, writeImage, writeLabelledFolder, type TempDir } from '../helpers/image-fixtures.ts';
 
 let tmp: TempDir;
@@ -117,6 +117,26 @@ describe('Catalogue', () => {
     assert.equal(catalogue.markDamaged(b, "'b.jpg' is damaged."), false);
     assert.ok(catalogue.image(id, 'b.jpg'));
     assert.deepEqual(assertCountsExact(catalogue, db, 'after markDamaged').find(([dataset]) => dataset === id), [id, 2, 1]);
+  });
+
+  test('LibraryService.markDamaged gathers its datasetsChanged notices: many files found at once, one refresh', async () => {
+    const id = catalogue.createDataset('/many-damaged', 'many-damaged');
+    catalogue.transaction(() => {
+      for (let i = 0; i < 30; i++) catalogue.saveFile(id, image(`d${i}.jpg`));
+    });
+    let notices = 0;
+    const service = new LibraryService(catalogue, createInProcessImageTasks(), { onDatasetsChanged: () => notices++ });
+    const records = Array.from({ length: 30 }, (_, i) => catalogue.image(id, `d${i}.jpg`)!);
+    for (const record of records) service.markDamaged(record, 'libpng read error');
+    assert.equal(notices, 0, 'not one per file');
+    await new Promise((resolve) => setTimeout(resolve, DAMAGE_NOTICE_MS + 100));
+    assert.equal(notices, 1);
+    assert.equal(catalogue.skippedFiles(id).length, 30);
+    assert.match(catalogue.skippedFiles(id)[0]!.reason, /'d0\.jpg' looks like a PNG image but is damaged or incomplete.*libpng read error/);
+    // Nothing changed (already skipped): no notice at all.
+    service.markDamaged(records[0]!, 'again');
+    await new Promise((resolve) => setTimeout(resolve, DAMAGE_NOTICE_MS + 100));
+    assert.equal(notices, 1);
   });
 
   test('counts equal COUNT(*) through real scans: first scan, re-scan with changes, another connection, removal', async () => {

@@ -42,6 +42,9 @@ export interface LibraryOptions {
   deferDecode?: boolean;
 }
 
+/** markDamaged's notices are gathered this long (the UI refreshes at most this often for them). */
+export const DAMAGE_NOTICE_MS = 200;
+
 interface RunningScan {
   controller: AbortController;
   done: Promise<ScanResult>;
@@ -53,6 +56,8 @@ export class LibraryService {
   private readonly running = new Map<number, RunningScan>();
   private readonly tasks: ImageTasks;
   private readonly excludedFolders: ReadonlySet<string>;
+  /** The pending datasetsChanged of markDamaged, if any. */
+  private damageNotice: NodeJS.Timeout | null = null;
 
   /** `tasks` does the per-file work (see image-tasks.ts); its owner closes it. */
   constructor(catalogue: Catalogue, tasks: ImageTasks, options: LibraryOptions = {}) {
@@ -156,7 +161,13 @@ export class LibraryService {
    * `damage` (sharp's words) as the reason, and the dataset's counts change.
    */
   markDamaged(image: ImageRecord, damage: string): void {
-    if (this.catalogue.markDamaged(image, reasons.damaged(image.relPath, image.format, damage))) this.options.onDatasetsChanged?.();
+    if (!this.catalogue.markDamaged(image, reasons.damaged(image.relPath, image.format, damage))) return;
+    // One notice for all the files a pass finds within DAMAGE_NOTICE_MS: each notice makes
+    // the UI reload its lists, and a folder may hold hundreds of such files.
+    this.damageNotice ??= setTimeout(() => {
+      this.damageNotice = null;
+      this.options.onDatasetsChanged?.();
+    }, DAMAGE_NOTICE_MS).unref();
   }
 
   isScanning(datasetId: number): boolean {
