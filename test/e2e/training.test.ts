@@ -160,9 +160,12 @@ describe('training from the app (browser)', () => {
     }
     assert.match(await monitor.getByTestId('stat-loss').innerText(), /^\d+\.\d{4}$/);
     assert.match(await monitor.getByTestId('backend-name').innerText(), /WebAssembly|native CPU|GPU|JavaScript/);
-    // The worker's own lines reach the monitor's log (an epoch end writes a checkpoint; lines
-    // from before the monitor opened, like the backend's, may come before it listens).
-    await monitor.getByTestId('run-log').getByText(/checkpoint written: .*last\.ckpt \(epoch \d+, step \d+/).first().waitFor();
+    // The worker's own lines reach the monitor's log: the backend's and the vanished image's
+    // come at once, often before the monitor of the run just started exists (the training
+    // state keeps them until it opens); an epoch end writes a checkpoint.
+    const runLog = monitor.getByTestId('run-log');
+    await runLog.getByText(/training on (wasm|tensorflow|cpu): /).first().waitFor();
+    await runLog.getByText(/checkpoint written: .*last\.ckpt \(epoch \d+, step \d+/).first().waitFor();
     await saveScreenshot(page, 'training-monitor-running');
 
     await monitor.getByRole('button', { name: 'Pause' }).click();
@@ -208,6 +211,9 @@ describe('training from the app (browser)', () => {
     await entryB.getByText('Done').waitFor();
     await entryB.click();
     await monitor.getByTestId('run-status').filter({ hasText: 'Done' }).waitFor();
+    // Run B trained with no monitor open: its worker lines were kept and are shown now.
+    await monitor.getByTestId('run-log').getByText(/training on (wasm|tensorflow|cpu): /).first().waitFor({ timeout: 5000 });
+    await monitor.getByTestId('run-log').getByText(/checkpoint written: /).first().waitFor({ timeout: 5000 });
     const steps = (await api.getExperiment({ experimentId: second.id })).runs[0]!.totalSteps!;
     assert.ok(steps >= 2, 'two epochs of at least one step');
     await waitForChartPoints(page, 'Loss (NT-Xent)', steps);

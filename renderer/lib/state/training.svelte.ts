@@ -1,7 +1,7 @@
 // Training as the renderer sees it: the backend the worker trains on, and one live
 // monitor per run being watched (its curves, progress and log). Runs' rows (status,
 // checkpoints) belong to the experiments state; this holds what streams in.
-import type { RunProgress, RunStatus, RunStatusChange, RunSummary, RuntimeInfo, StepMetricRow, WorkerStatus } from '../../../main/api/contract.ts';
+import type { RunLogLine, RunProgress, RunStatus, RunStatusChange, RunSummary, RuntimeInfo, StepMetricRow, WorkerStatus } from '../../../main/api/contract.ts';
 import { SeriesBuffer } from '../../components/charts/series-buffer.ts';
 import { whenReconnected, type StudioBridge } from '../api.ts';
 import { errorMessage } from '../format.ts';
@@ -34,6 +34,14 @@ const STATUS_LOG: Record<RunStatus, string> = {
 const MAX_LOG = 200;
 /** Monitors kept when switching between runs (history reloads from SQLite otherwise). */
 const MAX_MONITORS = 6;
+/** Runs whose worker lines are kept until their monitor opens (the most recent ones). */
+const MAX_UNWATCHED_RUNS = 20;
+
+/** A worker line as the log shows it, with the time it arrived. */
+export interface WorkerLine {
+  time: string;
+  line: RunLogLine;
+}
 
 function toPoints(rows: readonly StepMetricRow[]) {
   return rows.map((row) => ({ x: row.step, ys: CHARTED_METRICS.map((key) => row[key]) }));
@@ -115,7 +123,7 @@ export class RunMonitor {
       this.#lastMessage = progress.message;
     }
     // The worker's own lines (backend, skipped images, checkpoints), in the order it logged them.
-    for (const line of progress.log) this.addLog(line.level === 'warn' ? 'warning' : 'info', line.message);
+    this.addWorkerLines(progress.log.map((line) => ({ time: new Date().toLocaleTimeString(), line })));
     if (progress.epochDone) {
       const e = progress.epochDone;
       this.addLog('info', `Epoch ${e.epoch} done: mean loss ${e.meanLoss.toFixed(4)}, positive-pair accuracy ${(e.meanAccuracy * 100).toFixed(1)} %, ${e.imagesPerSecond.toFixed(1)} images/s.`);
@@ -127,9 +135,14 @@ export class RunMonitor {
     this.addLog(change.status === 'failed' ? 'error' : change.status === 'cancelled' || change.status === 'interrupted' ? 'warning' : 'info', text);
   }
 
-  addLog(kind: LogEntry['kind'], text: string): void {
-    const entry = { id: this.#logId++, time: new Date().toLocaleTimeString(), kind, text };
+  addLog(kind: LogEntry['kind'], text: string, time = new Date().toLocaleTimeString()): void {
+    const entry = { id: this.#logId++, time, kind, text };
     this.log = [...this.log, entry].slice(-MAX_LOG);
+  }
+
+  /** The training worker's lines, each at the time it arrived. */
+  addWorkerLines(lines: readonly WorkerLine[]): void {
+    for (const { time, line } of lines) this.addLog(line.level === 'warn' ? 'warning' : 'info', line.message, time);
   }
 }
 
@@ -145,6 +158,12 @@ export class TrainingState {
   #runtimeAsked = false;
   /** Most recently watched last. */
   readonly #monitors = new Map<number, RunMonitor>();
+  /**
+   * Worker lines of runs without a monitor, handed over when one opens: the worker logs
+   * its backend and the first skipped images at once, before the monitor of a run just
+   * started exists. Not stored anywhere else (they live as long as this window).
+   */
+  readonly #unwatchedLines = new Map<number, WorkerLine[]>();
 
   constructor(studio: StudioBridge, notices: Notices) {
     this.#studio = studio;
@@ -153,7 +172,11 @@ export class TrainingState {
 
   /** Subscribes to main's training events; returns the unsubscribe. */
   connect(): () => void {
-    const offProgress = this.#studio.onRunProgress((progress) => this.#monitors.get(progress.runId)?.accept(progress));
+    const offProgress = this.#studio.onRunProgress((progress) => {
+      const monitor = this.#monitors.get(progress.runId);
+      if (monitor) monitor.accept(progress);
+      else this.#keepUnwatchedLines(progress);
+    });
     const offStatus = this.#studio.onRunStatusChanged((change) => this.#monitors.get(change.runId)?.statusChanged(change));
     const offWorker = this.#studio.onWorkerStatus((status) => this.#onWorker(status));
     const offReconnect = whenReconnected(this.#studio, () => void this.watched?.catchUp());
@@ -188,11 +211,22 @@ export class TrainingState {
       this.#monitors.delete(runId);
     } else {
       monitor = new RunMonitor(runId, this.#studio);
+      monitor.addWorkerLines(this.#unwatchedLines.get(runId) ?? []);
+      this.#unwatchedLines.delete(runId);
       void monitor.load();
     }
     this.#monitors.set(runId, monitor);
     while (this.#monitors.size > MAX_MONITORS) this.#monitors.delete(this.#monitors.keys().next().value!);
     return (this.watched = monitor);
+  }
+
+  #keepUnwatchedLines(progress: RunProgress): void {
+    if (progress.log.length === 0) return;
+    const time = new Date().toLocaleTimeString();
+    const lines = [...(this.#unwatchedLines.get(progress.runId) ?? []), ...progress.log.map((line) => ({ time, line }))].slice(-MAX_LOG);
+    this.#unwatchedLines.delete(progress.runId); // re-inserted last: the most recent runs are kept
+    this.#unwatchedLines.set(progress.runId, lines);
+    while (this.#unwatchedLines.size > MAX_UNWATCHED_RUNS) this.#unwatchedLines.delete(this.#unwatchedLines.keys().next().value!);
   }
 
   async pause(run: RunSummary): Promise<void> {
