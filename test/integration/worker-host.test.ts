@@ -4,6 +4,7 @@
 // next job, an interactive preview while a run trains, a job id already in use refused
 // (interactive or queued), and a clean close.
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { JobCancelledError, WorkerFailedError, WorkerHost, type WorkerHostEvent } from '../../main/services/worker-host/worker-host.ts';
@@ -153,6 +154,13 @@ describe('WorkerHost', () => {
     assert.equal(host.currentJobId, 'long', 'the run is still the current job');
     host.cancel('long');
     assert.equal((await training).status, 'cancelled');
+  });
+
+  test('a job run with a long-lived abort signal leaves no listener on it once it has finished', async () => {
+    const session = new AbortController();
+    assert.equal((await host.run('train', request('signal-a'), { signal: session.signal })).status, 'completed');
+    await assert.rejects(host.run('train', request('signal-b', { images: images.slice(0, 1) }), { signal: session.signal }), /at least 2 usable images/);
+    assert.equal(getEventListeners(session.signal, 'abort').length, 0);
   });
 
   test('an interactive job is refused when its id is taken by a live job, naming the id; the live jobs go on', async () => {

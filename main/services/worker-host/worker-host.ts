@@ -154,7 +154,19 @@ export class WorkerHost {
     if (this.#idInUse(jobId)) {
       return Promise.reject(new Error(`a job with id '${jobId}' is already queued or running; give each live job its own id`));
     }
-    return new Promise<JobResult<K>>((resolve, reject) => {
+    return new Promise<JobResult<K>>((resolvePromise, rejectPromise) => {
+      // A long-lived signal (one per app session, say) must not collect a listener per
+      // job: it is removed when the job settles, however it settles.
+      const onAbort = () => this.cancel(jobId);
+      const forgetSignal = () => options.signal?.removeEventListener('abort', onAbort);
+      const resolve = (result: JobResult<K>) => {
+        forgetSignal();
+        resolvePromise(result);
+      };
+      const reject = (error: unknown) => {
+        forgetSignal();
+        rejectPromise(error);
+      };
       const job: QueuedJob = {
         jobId,
         kind,
@@ -169,7 +181,7 @@ export class WorkerHost {
       };
       if (options.signal) {
         if (options.signal.aborted) return reject(new JobCancelledError(`job ${jobId} was cancelled before it started`));
-        options.signal.addEventListener('abort', () => this.cancel(jobId), { once: true });
+        options.signal.addEventListener('abort', onAbort, { once: true });
       }
       if (options.interactive) {
         // Registered now, not once the worker is ready, so its id is taken from this moment.
@@ -220,7 +232,9 @@ export class WorkerHost {
     this.#live = undefined;
     if (!live || live.dead) return;
     live.dead = true;
-    for (const job of [this.#current, ...this.#interactive.values()]) job?.reject(new WorkerFailedError('the app closed while the job was running'));
+    for (const job of [this.#current, ...this.#interactive.values()]) {
+      job?.reject(new WorkerFailedError(job.sent ? 'the app closed while the job was running' : 'the app closed before the job started'));
+    }
     this.#current = undefined;
     this.#interactive.clear();
     live.worker.postMessage({ type: 'shutdown' } satisfies MainToWorker);
