@@ -8,6 +8,7 @@ test('tfjs-node-gpu taken with no reasons but running on the CPU is not reported
   const info = runtimeInfo({ backend: 'tensorflow', detail: 'TensorFlow (CUDA build) — running on the CPU: no GPU found', gpu: false, reasons: [] }, 0);
   assert.equal(info.gpu, false);
   assert.match(info.hint ?? '', /native TensorFlow on the CPU/);
+  assert.match(info.hint ?? '', /CUDA 11\.2 and cuDNN 8\.1.*if it is not installed yet/, 'the package may be there already: CUDA is what is missing');
 });
 
 test('TensorFlow on a GPU is the GPU, with no hint', () => {

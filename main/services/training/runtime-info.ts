@@ -7,6 +7,8 @@ import type { WorkerReady } from '../worker-host/worker-host.ts';
 
 const GPU_HOW =
   'With an NVIDIA GPU, install CUDA 11.2 and cuDNN 8.1 and the optional package @tensorflow/tfjs-node-gpu (npm install @tensorflow/tfjs-node-gpu), then restart the app.';
+const GPU_HOW_FOR_TENSORFLOW =
+  'With an NVIDIA GPU, install CUDA 11.2 and cuDNN 8.1 (and the optional package @tensorflow/tfjs-node-gpu, if it is not installed yet), then restart the app.';
 const NATIVE_HOW =
   'Without a GPU, the optional package @tensorflow/tfjs-node (native TensorFlow; its install downloads libtensorflow) usually trains several times faster than WebAssembly.';
 
@@ -18,7 +20,8 @@ export function speedHint(ready: WorkerReady): string | null {
   if (isGpu(ready)) return null;
   switch (ready.backend) {
     case 'tensorflow':
-      return `Training runs on native TensorFlow on the CPU. ${GPU_HOW}`;
+      // Also the CUDA build without a usable GPU (then the package is there and CUDA is what is missing).
+      return `Training runs on native TensorFlow on the CPU. ${GPU_HOW_FOR_TENSORFLOW}`;
     case 'wasm':
       return `Training runs in WebAssembly on the CPU (one thread). ${NATIVE_HOW} ${GPU_HOW}`;
     case 'cpu':
