@@ -1,4 +1,4 @@
-// reachesEnd: the structure walk that lets the scanner catalogue a small JPEG or PNG from
+// structureProblem: the structure walk that lets the scanner catalogue a small JPEG or PNG from
 // its header. Its one promise is that a file which does not run intact to its end marker
 // is never let through (a truncated copy is the common damage); every case is a real file
 // written by sharp, and sharp's own decoder is asked about the same bytes.
@@ -6,7 +6,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import sharp from 'sharp';
 import { ACCEPTED_DAMAGE } from '../../main/services/library/open-image.ts';
-import { jpegReachesEnd, pngReachesEnd, reachesEnd, structureProblem } from '../../main/services/library/image-structure.ts';
+import { structureProblem } from '../../main/services/library/image-structure.ts';
+
+/** The file runs intact to its end marker (structureProblem finds nothing). */
+const jpegReachesEnd = (bytes: Uint8Array) => structureProblem('jpeg', bytes) === null;
+const pngReachesEnd = (bytes: Uint8Array) => structureProblem('png', bytes) === null;
+const reachesEnd = (format: string, bytes: Uint8Array) => structureProblem(format, bytes) === null;
 import { encodeImage, encodeJpegDamagedPastHeader, encodePngDamagedPastStructure, fixturePixels } from '../helpers/image-fixtures.ts';
 
 async function jpeg(options: { width: number; height: number; seed: number; progressive?: boolean; gray?: boolean }): Promise<Buffer> {

@@ -3,9 +3,10 @@
 // (inspect-file.ts, deferDecode): a truncated file — the common damage, from an
 // interrupted copy or download — never reaches its end.
 //
-// It is deliberately not a validator: when it answers false the scanner falls back to
+// It is deliberately not a validator: when it finds a problem the scanner falls back to
 // sharp's full decode, which decides (so a file the decoder would still accept is never
-// lost here); when it answers true, damage that leaves the structure intact can remain,
+// lost here; the problem only words the reason if the decode fails too); when it finds
+// none, damage that leaves the structure intact can remain,
 // and is found by the full decode the thumbnail pass does. For PNG that is almost
 // nothing, since every chunk carries a CRC; for JPEG, which has none, it is damage
 // inside the compressed data or in tables read after the first scan.
@@ -21,14 +22,6 @@ export function structureProblem(format: string, bytes: Uint8Array): string | nu
   if (format === 'png') return pngProblem(bytes);
   return undefined;
 }
-
-/** True if `bytes` (a whole file of `format`) is a JPEG or PNG that reaches its end marker intact. */
-export function reachesEnd(format: string, bytes: Uint8Array): boolean {
-  return structureProblem(format, bytes) === null;
-}
-
-export const jpegReachesEnd = (bytes: Uint8Array): boolean => jpegProblem(bytes) === null;
-export const pngReachesEnd = (bytes: Uint8Array): boolean => pngProblem(bytes) === null;
 
 // JPEG: the walk follows libjpeg's marker reader. Bytes before a marker are skipped
 // (libjpeg warns and skips them too), 0xFF fill bytes are skipped, segments carry a
