@@ -110,9 +110,9 @@ describe('image tasks in the worker thread', () => {
       assert.deepEqual(goodAnswer?.kind === 'image' && [goodAnswer.width, goodAnswer.height, goodAnswer.format], [50, 40, 'jpeg']);
       assert.match(bombAnswer?.kind === 'skipped' ? bombAnswer.reason : '', /'w-bomb\.png'.*above the limit/);
       const out = path.join(tmp.path, 'thumb.webp');
-      await worker.thumbnail({ absPath: good, out, size: 16, maxPixels: 2000, format: 'jpeg' });
+      await worker.thumbnail({ absPath: good, out, size: 16, maxPixels: 2000, format: 'jpeg', fileBytes: (await stat(good)).size });
       assert.ok((await stat(out)).size > 0);
-      await assert.rejects(worker.thumbnail({ absPath: bomb, out: path.join(tmp.path, 'bomb.webp'), size: 16, maxPixels: 1000, format: 'png' }), /pixel limit/);
+      await assert.rejects(worker.thumbnail({ absPath: bomb, out: path.join(tmp.path, 'bomb.webp'), size: 16, maxPixels: 1000, format: 'png', fileBytes: (await stat(bomb)).size }), /pixel limit/);
     } finally {
       await worker.close();
     }
@@ -167,9 +167,9 @@ describe('image tasks in the worker thread', () => {
       assert.deepEqual(goodAnswer, await local.inspect(good, 'f-good.png', LIMIT.maxPixels, listed.good));
       assert.deepEqual(await tasks.inspect(good, 'f-good.png', LIMIT.maxPixels, listed.good), goodAnswer);
       const out = path.join(tmp.path, 'f-thumb.webp');
-      await tasks.thumbnail({ absPath: good, out, size: 8, maxPixels: 24 * 18, format: 'png' });
+      await tasks.thumbnail({ absPath: good, out, size: 8, maxPixels: 24 * 18, format: 'png', fileBytes: listed.good.size });
       assert.ok((await stat(out)).size > 0);
-      await assert.rejects(tasks.thumbnail({ absPath: bomb, out: path.join(tmp.path, 'f-bomb.webp'), size: 8, maxPixels: 1000, format: 'png' }), /pixel limit/);
+      await assert.rejects(tasks.thumbnail({ absPath: bomb, out: path.join(tmp.path, 'f-bomb.webp'), size: 8, maxPixels: 1000, format: 'png', fileBytes: listed.bomb.size }), /pixel limit/);
       assert.equal(reports.mock.callCount(), 1, 'four tasks, one report');
       assert.match(String(reports.mock.calls[0]?.arguments[0]), /image worker thread could not be started \(.*URL.*\); images are inspected and thumbnails made on the main thread/);
     } finally {

@@ -3,6 +3,7 @@
 // read the file or write the cache must stay an error — a full disk must never turn a
 // user's images into "damaged" ones. Real files, real sharp.
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -23,7 +24,8 @@ after(async () => {
   await tmp.remove();
 });
 
-const job = (absPath: string, out: string) => ({ absPath, out, size: 16, maxPixels: 40 * 30 + 1, format: 'jpeg' });
+/** A file that is gone has no size: `fileBytes` then says what the caller last saw. */
+const job = (absPath: string, out: string, fileBytes = statSync(absPath).size) => ({ absPath, out, size: 16, maxPixels: 40 * 30 + 1, format: 'jpeg', fileBytes });
 
 describe('renderThumbnail', () => {
   test('writes the thumbnail of an image that decodes', async () => {
@@ -41,7 +43,7 @@ describe('renderThumbnail', () => {
 
   test('a cache that cannot be written and a file that is gone are errors, not damage', async () => {
     await assert.rejects(renderThumbnail(job(good, path.join(tmp.path, 'no-such-folder', 'x.webp'))), { code: 'ENOENT' });
-    await assert.rejects(renderThumbnail(job(path.join(tmp.path, 'gone.jpg'), path.join(tmp.path, 'gone.webp'))), { code: 'ENOENT' });
+    await assert.rejects(renderThumbnail(job(path.join(tmp.path, 'gone.jpg'), path.join(tmp.path, 'gone.webp'), 1000)), { code: 'ENOENT' });
   });
 
   test('a file over 16 MB is decoded from its path, not read whole; its damage is still an outcome', async () => {
@@ -52,7 +54,7 @@ describe('renderThumbnail', () => {
     await sharp(fixturePixels(side, side, 5), { raw: { width: side, height: side, channels: 3 } }).tiff({ compression: 'none' }).toFile(big);
     const { size } = await stat(big);
     assert.ok(size > 16 * 1024 * 1024, `the file is over the limit (${size} bytes)`);
-    const bigJob = (absPath: string, out: string) => ({ absPath, out, size: 16, maxPixels: side * side + 1, format: 'tiff' });
+    const bigJob = (absPath: string, out: string) => ({ absPath, out, size: 16, maxPixels: side * side + 1, format: 'tiff', fileBytes: statSync(absPath).size });
     // The file's bytes would show in the process's ArrayBuffer memory while the render runs.
     const before = process.memoryUsage().arrayBuffers;
     let peak = before;

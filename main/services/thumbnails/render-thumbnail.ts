@@ -7,7 +7,7 @@
 // does not decode comes back as `damage` for the catalogue to record, not as an error.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { ACCEPTED_DAMAGE, decoderMessage, isPixelLimitError, openImage, openImageBytes, type OpenImageOptions } from '../library/open-image.ts';
 import { withDecoderReason } from '../library/decoder-reason.ts';
 import { IN_MEMORY_LIMIT } from '../library/inspect-file.ts';
@@ -23,6 +23,8 @@ export interface ThumbnailJob {
   maxPixels: number;
   /** The format recorded by the scan (BMP needs our own decoder). */
   format: string;
+  /** The file's size in bytes, as its caller just checked it against the catalogue: decides whether it is read whole. */
+  fileBytes: number;
 }
 
 /** `damage`: the decoder's reason the image cannot be decoded (nothing was written). */
@@ -38,8 +40,7 @@ export async function renderThumbnail(job: ThumbnailJob): Promise<ThumbnailOutco
   // the scan's in-memory limit (never the header-only ones: those are ≤ 512 KB) are
   // decoded from their path, which libvips reads piece by piece: the bulk pass renders
   // several at once, and whole files of any size could take gigabytes.
-  const { size } = await stat(job.absPath);
-  const bytes = size <= IN_MEMORY_LIMIT ? await readFile(job.absPath) : null;
+  const bytes = job.fileBytes <= IN_MEMORY_LIMIT ? await readFile(job.absPath) : null;
   const options: OpenImageOptions = { maxPixels: job.maxPixels, format: job.format, failOn: ACCEPTED_DAMAGE };
   let webp: Buffer;
   try {

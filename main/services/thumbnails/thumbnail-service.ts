@@ -209,7 +209,7 @@ export class ThumbnailService {
       this.shards.add(shard);
     }
     try {
-      return await this.tasks.thumbnail({ absPath, out, size: this.size, maxPixels: image.width * image.height + 1, format: image.format });
+      return await this.tasks.thumbnail({ absPath, out, size: this.size, maxPixels: image.width * image.height + 1, format: image.format, fileBytes: current.size });
     } catch (error) {
       this.shards.delete(shard); // the cache folder may have been deleted under us: re-create next time
       throw new ThumbnailError('unreadable', `Could not make a thumbnail of '${image.relPath}': ${errorMessage(error)}`);
